@@ -1,0 +1,214 @@
+"""The config file `registry-contract.yml`: load, validate against its JSON Schema, defaults."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from .errors import ConfigError
+
+CONFIG_NAME = "registry-contract.yml"
+DEFAULT_TRACKS = ("v2", "v1")
+
+
+@dataclass(frozen=True)
+class RegistryConfig:
+    api: str = "core"
+    url: str | None = None
+    subject_template: str = "{name}-{track}"
+    connect_timeout: float = 5.0
+    read_timeout: float = 30.0
+    workers: int = 16
+    allow_insecure_http: bool = False
+
+
+@dataclass(frozen=True)
+class SchemaConfig:
+    name: str
+    fixtures: Path | None
+    tracks: tuple[str, ...]
+    require_track: str | None
+    compatibility: str
+
+
+@dataclass(frozen=True)
+class Exemption:
+    schema: str
+    rule: str
+    path: str | None
+    reason: str
+    expires: dt.date | None
+
+
+@dataclass(frozen=True)
+class Config:
+    path: Path
+    registry: RegistryConfig
+    lock_dir: Path
+    tracks: tuple[str, ...]
+    compatibility: str
+    mode: str
+    schemas: dict[str, SchemaConfig]
+    deprecated_tracks: tuple[str, ...]
+    formats: bool
+    open_content_model: str
+    undecidable: str
+    exemptions: tuple[Exemption, ...]
+
+    @property
+    def root(self) -> Path:
+        return self.path.parent
+
+
+@cache
+def config_schema() -> dict[str, Any]:
+    """The JSON Schema of the config file, shipped in the package."""
+    text = resources.files(__package__).joinpath("data/config.schema.json").read_text("utf-8")
+    loaded: dict[str, Any] = json.loads(text)
+    return loaded
+
+
+def find_config(explicit: str | None, cwd: Path | None = None) -> Path:
+    """Return the config path: --config, else registry-contract.yml in the working directory."""
+    if explicit:
+        path = Path(explicit)
+        if not path.is_file():
+            raise ConfigError(f"config file {path} not found", hint="check the --config path")
+        return path
+    path = (cwd or Path.cwd()) / CONFIG_NAME
+    if not path.is_file():
+        raise ConfigError(
+            f"no {CONFIG_NAME} in {path.parent}",
+            hint="run `registry-contract init` to create one, or pass --config PATH",
+        )
+    return path
+
+
+def load_config(path: Path, environ: Mapping[str, str] | None = None) -> Config:
+    """Read, validate and resolve a config file; raises ConfigError with one clear line."""
+    from .yamlio import load_yaml  # yaml is only imported by commands that need it
+
+    env = os.environ if environ is None else environ
+    try:
+        raw = load_yaml(path.read_bytes())
+    except OSError as e:
+        raise ConfigError(f"{path}: cannot read config ({e.strerror})") from e
+    except Exception as e:  # yaml.YAMLError and alias refusals
+        first = str(e).splitlines()[0]
+        raise ConfigError(f"{path}: not valid YAML: {first}", hint="fix the syntax") from e
+    if raw is None:
+        raw = {}
+    validate_config_data(raw, path)
+    return _build(raw, path, env)
+
+
+def validate_config_data(raw: Any, path: Path) -> None:
+    """Validate parsed config data against the shipped schema, raising on the first mistake."""
+    import jsonschema
+
+    validator = jsonschema.Draft202012Validator(
+        config_schema(), format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER
+    )
+    errors = sorted(validator.iter_errors(raw), key=lambda e: (len(e.path), list(map(str, e.path))))
+    if errors:
+        raise ConfigError(f"{path}: {describe_config_error(errors[0])}")
+
+
+def _key(parts: Any) -> str:
+    text = ".".join(f'"{p}"' if "." in str(p) else str(p) for p in parts)
+    return text or "(top level)"
+
+
+def describe_config_error(error: Any) -> str:
+    """One line naming the key and saying what is allowed."""
+    where = _key(error.absolute_path)
+    if error.validator == "additionalProperties":
+        allowed = sorted(error.schema.get("properties", {}))
+        extra = sorted(set(error.instance) - set(allowed))
+        what = ", ".join(repr(k) for k in extra)
+        scope = f" under {where}" if error.absolute_path else ""
+        return f"unknown key {what}{scope}; allowed keys: {', '.join(allowed)}"
+    if error.validator == "propertyNames":
+        return (
+            f"schema name {error.instance!r} under {where} is invalid: use only letters, digits, "
+            "'.', '_' and '-' (no '/' and no '..')"
+        )
+    if error.validator in ("pattern", "not") and "track" in str(error.schema_path):
+        return f"key {where}: track {error.instance!r} may use only letters, digits, '.', '_', '-'"
+    if error.validator == "enum":
+        options = ", ".join(map(str, error.validator_value))
+        return f"key {where}: {error.instance!r} is not one of {options}"
+    if error.validator == "type":
+        return f"key {where}: expected {error.validator_value}, got {type(error.instance).__name__}"
+    if error.validator == "required":
+        return f"key {where}: {error.message}"
+    return f"key {where}: {error.message}"
+
+
+def _build(raw: dict[str, Any], path: Path, env: Mapping[str, str]) -> Config:
+    root = path.parent
+    reg = raw.get("registry") or {}
+    registry = RegistryConfig(
+        api=reg.get("api", "core"),
+        url=env.get("REGISTRY_URL") or reg.get("url"),
+        subject_template=reg.get("subject-template", "{name}-{track}"),
+        connect_timeout=float(reg.get("connect-timeout", 5.0)),
+        read_timeout=float(reg.get("read-timeout", 30.0)),
+        workers=int(reg.get("workers", 16)),
+        allow_insecure_http=bool(reg.get("allow-insecure-http", False)),
+    )
+    tracks = tuple(raw.get("tracks", DEFAULT_TRACKS))
+    level = raw.get("compatibility", "BACKWARD")
+    schemas: dict[str, SchemaConfig] = {}
+    for name, entry in raw["schemas"].items():
+        entry = entry or {}
+        schema_tracks = tuple(entry.get("tracks", tracks))
+        required = entry.get("require-track")
+        if required is not None and required not in schema_tracks:
+            raise ConfigError(
+                f"{path}: key schemas.{name}.require-track: {required!r} is not among its "
+                f"tracks ({', '.join(schema_tracks)})",
+                hint="add it to tracks or fix the name",
+            )
+        fixtures = entry.get("fixtures")
+        schemas[name] = SchemaConfig(
+            name=name,
+            fixtures=(root / fixtures) if fixtures else None,
+            tracks=schema_tracks,
+            require_track=required,
+            compatibility=entry.get("compatibility", level),
+        )
+    exemptions = tuple(
+        Exemption(
+            schema=e["schema"],
+            rule=e["rule"],
+            path=e.get("path"),
+            reason=e["reason"],
+            expires=dt.date.fromisoformat(e["expires"]) if e.get("expires") else None,
+        )
+        for e in raw.get("exemptions", [])
+    )
+    mode = env.get("REGISTRY_CONTRACT_MODE") or raw.get("mode", "enforce")
+    if mode not in ("enforce", "warn"):
+        raise ConfigError(f"REGISTRY_CONTRACT_MODE: {mode!r} is not one of enforce, warn")
+    return Config(
+        path=path,
+        registry=registry,
+        lock_dir=root / raw.get("lock-dir", "schemas-lock"),
+        tracks=tracks,
+        compatibility=level,
+        mode=mode,
+        schemas=schemas,
+        deprecated_tracks=tuple(raw.get("deprecated-tracks", ())),
+        formats=bool(raw.get("formats", True)),
+        open_content_model=raw.get("open-content-model", "exact"),
+        undecidable=raw.get("undecidable", "breaking"),
+        exemptions=exemptions,
+    )

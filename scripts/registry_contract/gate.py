@@ -1,0 +1,263 @@
+"""Orchestrate one gate run over the lock and the fixtures, returning a GateResult."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Literal
+
+from .errors import LockError
+from .fixtures import Fixture, discover_fixture_files, load_fixtures
+from .lockfile import load_lock, verify_lock
+from .model import (
+    DEPRECATED_TRACK,
+    FALLBACK,
+    INVALID_FIXTURE,
+    Finding,
+    FixtureResult,
+    GateResult,
+    SchemaReport,
+)
+from .validation import SchemaValidator, build_ref_registry, check_remote_refs
+
+if TYPE_CHECKING:
+    from .config import Config, SchemaConfig
+    from .lockfile import Lock
+
+
+@dataclass(frozen=True)
+class GateOptions:
+    mode: str | None = None
+    track: str | None = None
+    command: str = "registry-contract gate --offline"
+
+
+def run_gate(config: Config, options: GateOptions) -> GateResult:
+    """Verify the lock, resolve each schema's track and validate every fixture."""
+    started = time.perf_counter()
+    mode: Literal["enforce", "warn"] = (
+        "warn" if (options.mode or config.mode) == "warn" else "enforce"
+    )
+    result = GateResult(mode=mode, command=options.command)
+    lock = load_verified_lock(config)
+    validators = build_validators(config, lock)
+    for schema in config.schemas.values():
+        report = resolve_schema(config, schema, lock, result)
+        result.schemas.append(report)
+        check_fixtures(config, schema, lock, validators, report, result, options.track)
+    result.timings["total"] = time.perf_counter() - started
+    return result
+
+
+def load_verified_lock(config: Config) -> Lock:
+    """Load the lock and refuse to run on a tampered or incomplete one (exit 4)."""
+    lock = load_lock(config.lock_dir)
+    problems = verify_lock(lock)
+    for name, schema in config.schemas.items():
+        if not any(t in lock.tracks(name) for t in schema.tracks):
+            problems.append(
+                f"{config.lock_dir}: schema {name} has none of its tracks "
+                f"({', '.join(schema.tracks)}) in the lock"
+            )
+    if problems:
+        raise LockError(
+            f"{config.lock_dir}: {len(problems)} problem(s) found",
+            hint="restore schemas-lock/ with git or run `registry-contract lock`",
+            problems=tuple(problems),
+        )
+    return lock
+
+
+def build_validators(config: Config, lock: Lock) -> dict[tuple[str, str], SchemaValidator]:
+    """One validator per locked (schema, track), built once and reused for every payload."""
+    registry = build_ref_registry(lock)
+    known = {str(uri) for uri in registry}
+    validators = {}
+    for name, schema in config.schemas.items():
+        for track in schema.tracks:
+            if lock.entry(name, track) is None:
+                continue
+            document = lock.schema(name, track)
+            label = f"{lock.dir / name / track}.json ({name}@{track})"
+            check_remote_refs(document, known, label)
+            validators[(name, track)] = SchemaValidator(
+                document, label=label, formats=config.formats, registry=registry
+            )
+    return validators
+
+
+def resolve_schema(
+    config: Config, schema: SchemaConfig, lock: Lock, result: GateResult
+) -> SchemaReport:
+    """Pick the most preferred locked track and report fallbacks and deprecated tracks."""
+    locked = [t for t in schema.tracks if lock.entry(schema.name, t) is not None]
+    track = locked[0]
+    entry = lock.entry(schema.name, track)
+    assert entry is not None
+    fallback = track != schema.tracks[0]
+    if fallback:
+        too_low = schema.require_track is not None and schema.tracks.index(
+            track
+        ) > schema.tracks.index(schema.require_track)
+        wanted = schema.require_track if too_low else schema.tracks[0]
+        result.findings.append(
+            Finding(
+                kind=FALLBACK,
+                severity="error" if too_low else "warning",
+                schema=schema.name,
+                track=track,
+                rule="require-track" if too_low else "track-fallback",
+                message=f"{schema.name} has no {wanted} in the lock; fell back to {track}"
+                + (f", below require-track {schema.require_track}" if too_low else ""),
+            )
+        )
+    if track in config.deprecated_tracks:
+        result.findings.append(
+            Finding(
+                kind=DEPRECATED_TRACK,
+                severity="warning",
+                schema=schema.name,
+                track=track,
+                rule="deprecated-track",
+                message=f"{schema.name} resolves to deprecated track {track}; move to "
+                + next(
+                    (t for t in schema.tracks if t not in config.deprecated_tracks), "a newer track"
+                ),
+            )
+        )
+    return SchemaReport(
+        name=schema.name,
+        track=track,
+        fallback=fallback,
+        version=entry.version,
+        sha256=entry.sha256,
+        tracks=locked,
+    )
+
+
+def check_fixtures(
+    config: Config,
+    schema: SchemaConfig,
+    lock: Lock,
+    validators: dict[tuple[str, str], SchemaValidator],
+    report: SchemaReport,
+    result: GateResult,
+    only_track: str | None,
+) -> None:
+    """Validate every fixture file of one schema and record results and findings."""
+    if schema.fixtures is None:
+        return
+    for track, expected, path in discover_fixture_files(schema.fixtures):
+        if track is not None and (schema.name, track) not in validators:
+            if only_track in (None, track):
+                result.findings.append(_untracked(config, schema, track, path))
+            continue
+        targets = [track] if track else [t for t in report.tracks if (schema.name, t) in validators]
+        targets = [t for t in targets if only_track in (None, t)]
+        if not targets:
+            continue
+        for fixture in load_fixtures(schema.name, track, expected, path):
+            for target in targets:
+                ok = _check_one(config, fixture, target, validators[(schema.name, target)], result)
+                result.fixtures.append(
+                    FixtureResult(
+                        schema.name,
+                        target,
+                        display_path(config, path),
+                        fixture.expected,
+                        ok,
+                        fixture.line,
+                    )
+                )
+                if ok:
+                    report.fixtures_passed += 1
+                else:
+                    report.fixtures_failed += 1
+
+
+def _untracked(config: Config, schema: SchemaConfig, track: str, path: Path) -> Finding:
+    return Finding(
+        kind=INVALID_FIXTURE,
+        severity="warning",
+        schema=schema.name,
+        track=track,
+        file=display_path(config, path),
+        rule="fixture-track-not-locked",
+        message=f"fixture not checked: {schema.name}@{track} is not a configured, locked track",
+    )
+
+
+def _check_one(
+    config: Config, fixture: Fixture, track: str, validator: SchemaValidator, result: GateResult
+) -> bool:
+    file = display_path(config, fixture.file)
+    if fixture.error is not None:
+        result.findings.append(
+            Finding(
+                kind=INVALID_FIXTURE,
+                severity="error",
+                schema=fixture.schema,
+                track=track,
+                file=file,
+                line=fixture.line,
+                rule="unparseable-fixture",
+                message=fixture.error,
+            )
+        )
+        return False
+    if fixture.expected == "invalid":
+        if not validator.is_valid(fixture.payload):
+            return True
+        result.findings.append(
+            Finding(
+                kind=INVALID_FIXTURE,
+                severity="error",
+                schema=fixture.schema,
+                track=track,
+                file=file,
+                line=fixture.line,
+                rule="negative-fixture-accepted",
+                message=f"negative fixture was accepted by {fixture.schema}@{track}; "
+                "it must be rejected",
+            )
+        )
+        return False
+    if validator.is_valid(fixture.payload):
+        return True
+    issues = validator.check(fixture.payload)
+    best = issues[0]
+    more = f" (and {len(issues) - 1} more)" if len(issues) > 1 else ""
+    result.findings.append(
+        Finding(
+            kind=INVALID_FIXTURE,
+            severity="error",
+            schema=fixture.schema,
+            track=track,
+            file=file,
+            line=fixture.line or _line_of(fixture.file, best.path),
+            path=best.path,
+            schema_path=best.schema_path,
+            rule=best.keyword,
+            message=f"{best.message}{more}",
+        )
+    )
+    return False
+
+
+def _line_of(path: Path, json_pointer: str) -> int | None:
+    from .yamlio import find_line
+
+    parts = [p.replace("~1", "/").replace("~0", "~") for p in json_pointer.split("/")[1:]]
+    try:
+        return find_line(path.read_bytes(), list(parts))
+    except OSError:
+        return None
+
+
+def display_path(config: Config, path: Path) -> str:
+    """A path relative to the config's folder when possible, with forward slashes."""
+    try:
+        return path.resolve().relative_to(config.root.resolve()).as_posix()
+    except ValueError:
+        return path.as_posix()

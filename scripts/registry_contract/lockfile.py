@@ -1,0 +1,258 @@
+"""Read, verify and atomically write the lockfile directory `schemas-lock/`."""
+
+from __future__ import annotations
+
+import contextlib
+import ctypes
+import ctypes.util
+import hashlib
+import json
+import os
+import re
+import shutil
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit, urlunsplit
+
+from .errors import LockError
+
+LOCK_FILE = "lock.json"
+LOCK_VERSION = 1
+_NAME = re.compile(r"^(?!.*\.\.)[A-Za-z0-9._-]+$")
+_RENAME_EXCHANGE = 2
+
+
+@dataclass(frozen=True)
+class LockEntry:
+    name: str
+    track: str
+    version: int
+    sha256: str
+    file: str
+
+
+@dataclass
+class Lock:
+    """A loaded lock: the index plus lazily read schema documents."""
+
+    dir: Path
+    registry: dict[str, Any]
+    entries: dict[str, dict[str, LockEntry]]
+    _documents: dict[tuple[str, str], Any] = field(default_factory=dict, repr=False)
+
+    def tracks(self, name: str) -> list[str]:
+        return list(self.entries.get(name, {}))
+
+    def entry(self, name: str, track: str) -> LockEntry | None:
+        return self.entries.get(name, {}).get(track)
+
+    def schema(self, name: str, track: str) -> Any:
+        """The locked schema document (parsed once)."""
+        key = (name, track)
+        if key not in self._documents:
+            entry = self.entries[name][track]
+            path = self.dir / entry.file
+            try:
+                self._documents[key] = json.loads(path.read_bytes())
+            except (OSError, ValueError) as e:
+                raise LockError(
+                    f"{path}: cannot read locked schema {name}@{track} ({e})",
+                    hint="run `registry-contract verify`, then `registry-contract lock`",
+                ) from e
+        return self._documents[key]
+
+
+def canonical_json(document: Any) -> bytes:
+    """Sorted keys, 2-space indent, trailing newline: identical input gives identical bytes."""
+    return (json.dumps(document, sort_keys=True, indent=2, ensure_ascii=False) + "\n").encode()
+
+
+def sha256_hex(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def public_url(url: str | None) -> str | None:
+    """Drop any user:password@ from a URL before it is written or printed."""
+    if not url or "@" not in url:
+        return url
+    parts = urlsplit(url)
+    host = parts.hostname or ""
+    netloc = f"{host}:{parts.port}" if parts.port else host
+    return urlunsplit(parts._replace(netloc=netloc))
+
+
+def load_lock(lock_dir: Path) -> Lock:
+    """Load lock.json; raises LockError when it is missing or malformed."""
+    index = lock_dir / LOCK_FILE
+    hint = "run `registry-contract lock` to create it, or restore it with git"
+    try:
+        raw = json.loads(index.read_bytes())
+    except FileNotFoundError as e:
+        raise LockError(f"{index}: lockfile not found", hint=hint) from e
+    except (OSError, ValueError) as e:
+        raise LockError(f"{index}: lockfile is not valid JSON ({e})", hint=hint) from e
+    if not isinstance(raw, dict) or raw.get("lock-version") != LOCK_VERSION:
+        raise LockError(
+            f"{index}: expected an object with lock-version {LOCK_VERSION}",
+            hint="regenerate it with `registry-contract lock`",
+        )
+    entries: dict[str, dict[str, LockEntry]] = {}
+    try:
+        for name, tracks in raw["schemas"].items():
+            for track, item in tracks.items():
+                entry = LockEntry(name, track, int(item["version"]), item["sha256"], item["file"])
+                entries.setdefault(name, {})[track] = entry
+    except (KeyError, TypeError, AttributeError, ValueError) as e:
+        raise LockError(
+            f"{index}: malformed entry ({e!r})", hint="regenerate it with `registry-contract lock`"
+        ) from e
+    return Lock(dir=lock_dir, registry=dict(raw.get("registry") or {}), entries=entries)
+
+
+def verify_lock(lock: Lock) -> list[str]:
+    """Return every integrity problem: digests, missing or unlisted files, invalid schemas."""
+    from jsonschema.exceptions import SchemaError
+    from jsonschema.validators import validator_for
+
+    problems: list[str] = []
+    listed = {LOCK_FILE}
+    for name, tracks in lock.entries.items():
+        for track, entry in tracks.items():
+            where = f"{lock.dir / entry.file} ({name}@{track})"
+            if not _NAME.match(name) or not _NAME.match(track):
+                problems.append(f"{lock.dir / LOCK_FILE}: invalid schema or track name {name!r}")
+                continue
+            if entry.file != f"{name}/{track}.json":
+                problems.append(f"{where}: file should be {name}/{track}.json")
+                continue
+            listed.add(entry.file)
+            try:
+                data = (lock.dir / entry.file).read_bytes()
+            except OSError:
+                problems.append(f"{where}: file is missing")
+                continue
+            if sha256_hex(data) != entry.sha256:
+                problems.append(f"{where}: sha256 mismatch, the file was changed after locking")
+                continue
+            try:
+                document = json.loads(data)
+                validator_for(document).check_schema(document)
+            except ValueError as e:
+                problems.append(f"{where}: not valid JSON ({e})")
+            except SchemaError as e:
+                problems.append(f"{where}: not a valid JSON Schema ({e.message})")
+    for path in sorted(lock.dir.rglob("*")):
+        rel = path.relative_to(lock.dir).as_posix()
+        if path.is_file() and rel not in listed:
+            problems.append(f"{path}: unlisted file in the lock directory")
+    return problems
+
+
+def render_lock(
+    registry: dict[str, Any], documents: dict[str, dict[str, tuple[int, Any]]]
+) -> dict[str, bytes]:
+    """Map each relative path of a lock directory to its exact bytes."""
+    files: dict[str, bytes] = {}
+    index: dict[str, dict[str, dict[str, Any]]] = {}
+    for name in sorted(documents):
+        for track in sorted(documents[name]):
+            version, document = documents[name][track]
+            rel = f"{name}/{track}.json"
+            data = canonical_json(document)
+            files[rel] = data
+            index.setdefault(name, {})[track] = {
+                "version": version,
+                "sha256": sha256_hex(data),
+                "file": rel,
+            }
+    head = {"api": registry.get("api"), "url": public_url(registry.get("url"))}
+    files[LOCK_FILE] = canonical_json(
+        {"lock-version": LOCK_VERSION, "registry": head, "schemas": index}
+    )
+    return files
+
+
+def read_lock_files(lock_dir: Path) -> dict[str, bytes]:
+    """The current bytes of every file in a lock directory (empty when there is none)."""
+    if not lock_dir.is_dir():
+        return {}
+    return {
+        p.relative_to(lock_dir).as_posix(): p.read_bytes()
+        for p in sorted(lock_dir.rglob("*"))
+        if p.is_file()
+    }
+
+
+def write_lock(lock_dir: Path, files: dict[str, bytes]) -> bool:
+    """Replace the lock directory with `files` atomically; return False when nothing changed.
+
+    The new tree is built and fsynced beside the old one, then swapped in with one
+    rename (RENAME_EXCHANGE on Linux), so an interrupted write leaves the old lock intact.
+    """
+    if read_lock_files(lock_dir) == files:
+        return False
+    parent = lock_dir.parent
+    parent.mkdir(parents=True, exist_ok=True)
+    _remove_stale(lock_dir)
+    staging = Path(tempfile.mkdtemp(prefix=f".{lock_dir.name}.tmp-", dir=parent))
+    try:
+        for rel, data in files.items():
+            _write_file(staging / rel, data)
+        _fsync_dir(staging)
+        if lock_dir.exists() and _exchange(staging, lock_dir):
+            pass  # staging now holds the old tree
+        elif lock_dir.exists():
+            backup = parent / f".{lock_dir.name}.old-{os.getpid()}"
+            os.rename(lock_dir, backup)
+            os.rename(staging, lock_dir)
+            staging = backup
+        else:
+            os.rename(staging, lock_dir)
+            staging = Path()
+        _fsync_dir(parent)
+    finally:
+        if staging != Path():
+            shutil.rmtree(staging, ignore_errors=True)
+    return True
+
+
+def _write_file(path: Path, data: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "wb") as handle:
+        handle.write(data)
+        handle.flush()
+        os.fsync(handle.fileno())
+
+
+def _fsync_dir(path: Path) -> None:
+    with contextlib.suppress(OSError):
+        fd = os.open(path, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+
+
+def _remove_stale(lock_dir: Path) -> None:
+    """Remove staging trees left by a killed writer; restore a lock lost between two renames."""
+    backups = sorted(lock_dir.parent.glob(f".{lock_dir.name}.old-*"))
+    if backups and not lock_dir.exists():
+        os.rename(backups.pop(), lock_dir)
+    for stale in [*lock_dir.parent.glob(f".{lock_dir.name}.tmp-*"), *backups]:
+        shutil.rmtree(stale, ignore_errors=True)
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Atomically swap two directories with renameat2(RENAME_EXCHANGE), where the OS has it."""
+    libc_name = ctypes.util.find_library("c")
+    if not libc_name:
+        return False
+    libc = ctypes.CDLL(libc_name, use_errno=True)
+    renameat2 = getattr(libc, "renameat2", None)
+    if renameat2 is None:
+        return False
+    at_fdcwd = -100
+    result = renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), _RENAME_EXCHANGE)
+    return bool(result == 0)

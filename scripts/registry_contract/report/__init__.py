@@ -1,0 +1,1 @@
+"""Pure renderers: GateResult -> text, markdown, json, junit, sarif."""

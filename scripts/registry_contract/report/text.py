@@ -1,0 +1,47 @@
+"""The terminal report: a verdict line, one line per schema, one line per finding."""
+
+from __future__ import annotations
+
+from ..model import GateResult
+
+_MARK = {"error": "error  ", "warning": "warning", "info": "info   "}
+
+
+def render_text(result: GateResult) -> str:
+    verdict = {"pass": "PASS", "fail": "FAIL", "warn": "WARN"}[result.result]
+    lines = [
+        f"registry-contract: {verdict} ({result.mode}) - {len(result.schemas)} schema(s), "
+        f"{len(result.fixtures)} fixture check(s), {len(result.violations)} violation(s)"
+    ]
+    if result.override:
+        lines.append(f"OVERRIDE: {result.override}")
+    width = max((len(s.name) for s in result.schemas), default=0)
+    for s in result.schemas:
+        flag = " (fallback)" if s.fallback else ""
+        digest = (s.sha256 or "")[:12]
+        extra = f", v1->v2 {s.compat}" if s.compat else ""
+        extra += f", drift {s.drift}" if s.drift else ""
+        lines.append(
+            f"  {s.name:<{width}}  {s.track}{flag} version {s.version} sha256 {digest}  "
+            f"fixtures {s.fixtures_passed} passed, {s.fixtures_failed} failed{extra}"
+        )
+    for f in result.findings:
+        where = f.file or ""
+        if where and f.line:
+            where += f":{f.line}"
+        target = f"{f.schema}@{f.track}" if f.track else f.schema
+        detail = " ".join(
+            part
+            for part in (
+                where,
+                f"at {f.path}" if f.path else "",
+                f"[{f.rule}]",
+                f"(schema {f.schema_path})" if f.schema_path else "",
+            )
+            if part
+        )
+        status = "accepted" if f.accepted else _MARK[f.severity]
+        lines.append(f"{status} {f.kind} {target}: {f.message} {detail}".rstrip())
+        if f.accepted and f.reason:
+            lines.append(f"         exemption: {f.reason}")
+    return "\n".join(lines) + "\n"
