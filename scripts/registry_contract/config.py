@@ -135,7 +135,7 @@ def describe_config_error(error: Any) -> str:
         what = ", ".join(repr(k) for k in extra)
         scope = f" under {where}" if error.absolute_path else ""
         return f"unknown key {what}{scope}; allowed keys: {', '.join(allowed)}"
-    if error.validator == "propertyNames":
+    if "propertyNames" in list(error.absolute_schema_path):
         return (
             f"schema name {error.instance!r} under {where} is invalid: use only letters, digits, "
             "'.', '_' and '-' (no '/' and no '..')"

@@ -158,8 +158,12 @@ def check_fixtures(
         if not targets:
             continue
         for fixture in load_fixtures(schema.name, track, expected, path):
+            if fixture.error is not None:
+                result.findings.append(_unparseable(config, fixture))
             for target in targets:
-                ok = _check_one(config, fixture, target, validators[(schema.name, target)], result)
+                ok = fixture.error is None and _check_one(
+                    config, fixture, target, validators[(schema.name, target)], result
+                )
                 result.fixtures.append(
                     FixtureResult(
                         schema.name,
@@ -188,24 +192,23 @@ def _untracked(config: Config, schema: SchemaConfig, track: str, path: Path) -> 
     )
 
 
+def _unparseable(config: Config, fixture: Fixture) -> Finding:
+    return Finding(
+        kind=INVALID_FIXTURE,
+        severity="error",
+        schema=fixture.schema,
+        track=fixture.track,
+        file=display_path(config, fixture.file),
+        line=fixture.line,
+        rule="unparseable-fixture",
+        message=f"{fixture.error}; fix the file or move it out of the fixtures folder",
+    )
+
+
 def _check_one(
     config: Config, fixture: Fixture, track: str, validator: SchemaValidator, result: GateResult
 ) -> bool:
     file = display_path(config, fixture.file)
-    if fixture.error is not None:
-        result.findings.append(
-            Finding(
-                kind=INVALID_FIXTURE,
-                severity="error",
-                schema=fixture.schema,
-                track=track,
-                file=file,
-                line=fixture.line,
-                rule="unparseable-fixture",
-                message=fixture.error,
-            )
-        )
-        return False
     if fixture.expected == "invalid":
         if not validator.is_valid(fixture.payload):
             return True

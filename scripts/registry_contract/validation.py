@@ -37,15 +37,14 @@ class SchemaValidator:
 
     def __init__(self, schema: Any, *, label: str, formats: bool, registry: Any = None) -> None:
         from jsonschema.validators import validator_for
-        from referencing.exceptions import CannotDetermineSpecification
-        from referencing.jsonschema import specification_with
+        from referencing.jsonschema import UnknownDialect, specification_with
 
         self.label = label
         dialect = schema.get("$schema", DEFAULT_DIALECT) if isinstance(schema, dict) else None
         if dialect is not None:
             try:
-                specification_with(dialect.rstrip("#") + ("#" if "draft-0" in dialect else ""))
-            except (CannotDetermineSpecification, LookupError) as e:
+                specification_with(dialect)
+            except UnknownDialect as e:
                 raise LockError(
                     f"{label}: unknown $schema {dialect!r}",
                     hint="use a JSON Schema draft from 4 to 2020-12",

@@ -29,19 +29,16 @@ def render_text(result: GateResult) -> str:
         where = f.file or ""
         if where and f.line:
             where += f":{f.line}"
+        if f.path:
+            where += f" at {f.path}"
         target = f"{f.schema}@{f.track}" if f.track else f.schema
-        detail = " ".join(
-            part
-            for part in (
-                where,
-                f"at {f.path}" if f.path else "",
-                f"[{f.rule}]",
-                f"(schema {f.schema_path})" if f.schema_path else "",
-            )
-            if part
-        )
         status = "accepted" if f.accepted else _MARK[f.severity]
-        lines.append(f"{status} {f.kind} {target}: {f.message} {detail}".rstrip())
+        schema_path = f" (schema {f.schema_path})" if f.schema_path else ""
+        lines.append(
+            f"{status} {target} {where}: {f.message} [{f.kind}: {f.rule}]{schema_path}".replace(
+                "  ", " "
+            )
+        )
         if f.accepted and f.reason:
             lines.append(f"         exemption: {f.reason}")
     return "\n".join(lines) + "\n"

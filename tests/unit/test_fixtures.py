@@ -1,0 +1,101 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from registry_contract.fixtures import discover_fixture_files, load_fixtures
+from registry_contract.yamlio import C_LOADER, find_line, load_yaml
+
+
+def touch(path: Path, text: str = "{}") -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text)
+    return path
+
+
+def test_discovery_covers_shared_and_per_track_folders(tmp_path: Path) -> None:
+    touch(tmp_path / "valid" / "a.json")
+    touch(tmp_path / "invalid" / "nested" / "b.yaml")
+    touch(tmp_path / "v2" / "valid" / "c.jsonl")
+    touch(tmp_path / "v1" / "invalid" / "d.ndjson")
+    touch(tmp_path / "v1" / "valid" / "notes.txt")
+    found = [
+        (t, e, p.relative_to(tmp_path).as_posix()) for t, e, p in discover_fixture_files(tmp_path)
+    ]
+    assert found == [
+        (None, "valid", "valid/a.json"),
+        (None, "invalid", "invalid/nested/b.yaml"),
+        ("v1", "invalid", "v1/invalid/d.ndjson"),
+        ("v2", "valid", "v2/valid/c.jsonl"),
+    ]
+
+
+def test_missing_fixture_folder_yields_nothing(tmp_path: Path) -> None:
+    assert list(discover_fixture_files(tmp_path / "absent")) == []
+
+
+def test_yaml_scalars_keep_their_json_meaning() -> None:
+    data = load_yaml(
+        "ts: 2026-11-02T09:15:00Z\nday: 2026-11-02\nanswer: yes\noff: off\nn: 010\nf: 1.5\nz: null\nt: true\n"
+    )
+    assert data == {
+        "ts": "2026-11-02T09:15:00Z",
+        "day": "2026-11-02",
+        "answer": "yes",
+        "off": "off",
+        "n": 10,
+        "f": 1.5,
+        "z": None,
+        "t": True,
+    }
+
+
+def test_the_c_yaml_loader_is_used_when_libyaml_is_present() -> None:
+    import yaml
+
+    assert hasattr(yaml, "CSafeLoader") == C_LOADER
+
+
+def test_yaml_aliases_are_refused(tmp_path: Path) -> None:
+    path = touch(tmp_path / "valid" / "a.yaml", "base: &b {x: 1}\ncopy: *b\n")
+    [fixture] = load_fixtures("s", None, "valid", path)
+    assert fixture.error is not None and "aliases" in fixture.error
+    assert fixture.line == 1  # the anchored node that is aliased later
+
+
+def test_yaml_python_tags_are_refused(tmp_path: Path) -> None:
+    path = touch(tmp_path / "a.yaml", "x: !!python/object/apply:os.system ['true']\n")
+    [fixture] = load_fixtures("s", None, "valid", path)
+    assert fixture.error is not None
+
+
+def test_jsonl_gives_one_payload_per_line_with_line_numbers(tmp_path: Path) -> None:
+    path = touch(tmp_path / "a.jsonl", '{"a": 1}\n\n{"a": 2}\n{broken\n')
+    fixtures = load_fixtures("s", "v2", "valid", path)
+    assert [(f.line, f.payload, f.error is None) for f in fixtures] == [
+        (1, {"a": 1}, True),
+        (3, {"a": 2}, True),
+        (4, None, False),
+    ]
+
+
+def test_unparseable_json_is_a_fixture_with_an_error_and_a_line(tmp_path: Path) -> None:
+    path = touch(tmp_path / "a.json", '{\n  "a": 1,\n}\n')
+    [fixture] = load_fixtures("s", None, "invalid", path)
+    assert fixture.error is not None and fixture.error.startswith("not parseable")
+    assert fixture.line == 3
+    assert fixture.expected == "invalid"
+
+
+@pytest.mark.parametrize(
+    ("text", "pointer", "line"),
+    [
+        pytest.param("a: 1\nb:\n  c: 2\n", ["b", "c"], 3, id="yaml-mapping"),
+        pytest.param("a: [1,\n  2]\n", ["a", 1], 2, id="yaml-sequence"),
+        pytest.param('{\n  "a": {\n    "b": 1\n  }\n}\n', ["a", "b"], 3, id="json-as-yaml"),
+        pytest.param("a: 1\n", ["missing"], 1, id="missing-key-gives-parent"),
+    ],
+)
+def test_find_line_locates_a_pointer(text: str, pointer: list[str | int], line: int) -> None:
+    assert find_line(text, pointer) == line
