@@ -10,6 +10,7 @@ Severity = Literal["error", "warning", "info"]
 # Finding kinds; their counts become the action's outputs.
 INVALID_FIXTURE = "invalid-fixture"
 BREAKING_CHANGE = "breaking-change"
+SCHEMA_CHANGE = "schema-change"  # a change reported at level NONE, or one that breaks nothing
 DRIFT = "drift"
 FALLBACK = "fallback"
 DEPRECATED_TRACK = "deprecated-track"

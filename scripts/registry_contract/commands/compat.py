@@ -1,0 +1,107 @@
+"""`registry-contract compat`: compare two schemas, or the lock at a git ref with the work tree."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import sys
+from pathlib import Path
+from typing import Any
+
+from ..errors import ExitCode, UsageError
+from ._common import command_line, emit_result, load_config_from
+
+HELP = "check two schema versions for compatibility, with rule ids and witness payloads"
+_LOCKED = re.compile(r"^(?P<name>[A-Za-z0-9._-]+)@(?P<track>[A-Za-z0-9._-]+)$")
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("old", nargs="?", help="old schema: a file, or NAME@TRACK from the lock")
+    parser.add_argument("new", nargs="?", help="new schema: a file, or NAME@TRACK from the lock")
+    parser.add_argument("--level", help="compatibility level (default: the config's or BACKWARD)")
+    parser.add_argument(
+        "--against", metavar="GIT_REF", help="compare the lock at GIT_REF with the working tree"
+    )
+    parser.add_argument("--format", choices=("text", "json"), default="text")
+    parser.add_argument("--report", metavar="FILE", help="with --against: write the JSON report")
+    parser.add_argument("--mode", choices=("enforce", "warn"), help="with --against: override mode")
+
+
+def run(args: argparse.Namespace) -> int:
+    if args.against:
+        if args.old or args.new:
+            raise UsageError("give either OLD NEW or --against GIT_REF, not both")
+        return _run_against(args)
+    if not (args.old and args.new):
+        raise UsageError("compat needs OLD and NEW", hint="e.g. compat old.json new.json")
+    from ..compat import LEVELS, check_compatibility
+
+    level = (args.level or _config_level(args)).upper()
+    if level not in LEVELS:
+        raise UsageError(f"--level {args.level!r} is not one of {', '.join(LEVELS)}")
+    verdict = check_compatibility(_load(args, args.old), _load(args, args.new), level)
+    if args.format == "json":
+        sys.stdout.write(json.dumps(verdict.to_dict(), indent=2) + "\n")
+    else:
+        sys.stdout.write(render_verdict(args.old, args.new, verdict))
+    return int(ExitCode.PASSED if verdict.compatible else ExitCode.VIOLATIONS)
+
+
+def _run_against(args: argparse.Namespace) -> int:
+    from ..compat_gate import check_against
+    from ..gate import load_verified_lock
+    from ..model import GateResult
+
+    config = load_config_from(args)
+    mode = args.mode or config.mode
+    command = command_line(args, "compat", "--against", args.against)
+    result = GateResult(mode="warn" if mode == "warn" else "enforce", command=command)
+    check_against(config, load_verified_lock(config), args.against, result)
+    return emit_result(result, args)
+
+
+def _config_level(args: argparse.Namespace) -> str:
+    from ..config import CONFIG_NAME
+
+    if getattr(args, "config", None) or Path(CONFIG_NAME).is_file():
+        return load_config_from(args).compatibility
+    return "BACKWARD"
+
+
+def _load(args: argparse.Namespace, spec: str) -> Any:
+    path = Path(spec)
+    if path.is_file():
+        try:
+            text = path.read_text(encoding="utf-8")
+            if path.suffix.lower() in (".yaml", ".yml"):
+                from ..yamlio import load_yaml
+
+                return load_yaml(text)
+            return json.loads(text)
+        except Exception as e:  # JSONDecodeError, YAMLError, UnicodeDecodeError, OSError
+            first = str(e).splitlines()[0] if str(e) else type(e).__name__
+            raise UsageError(f"{path}: not a readable JSON/YAML schema ({first})") from e
+    match = _LOCKED.match(spec)
+    if match is None:
+        raise UsageError(f"{spec}: no such file, and not NAME@TRACK", hint="check the argument")
+    from ..gate import load_verified_lock
+
+    lock = load_verified_lock(load_config_from(args))
+    name, track = match["name"], match["track"]
+    if lock.entry(name, track) is None:
+        locked = ", ".join(lock.tracks(name)) or "none"
+        raise UsageError(f"{spec} is not in the lock", hint=f"locked tracks of {name}: {locked}")
+    return lock.schema(name, track)
+
+
+def render_verdict(old: str, new: str, verdict: Any) -> str:
+    breaking = [c for c in verdict.changes if c.breaking]
+    state = "compatible" if verdict.compatible else f"NOT compatible ({len(breaking)} breaking)"
+    lines = [f"{old} -> {new}: {verdict.level} {state}, {len(verdict.changes)} change(s)"]
+    for change in verdict.changes:
+        mark = "breaking" if change.breaking else "ok      "
+        lines.append(f"  {mark} {change.rule} at {change.path or '/'}: {change.message}")
+        if change.has_witness:
+            lines.append(f"           witness: {json.dumps(change.witness, sort_keys=True)}")
+    return "\n".join(lines) + "\n"
