@@ -12,13 +12,28 @@ from types import ModuleType
 from . import __version__
 from .errors import ContractError, ExitCode
 from .redact import redact
+from .startup import defer_rfc3987_syntax
 
 # One module per subcommand under commands/, each with HELP, add_arguments(parser) and run(args).
-COMMANDS = ("gate", "validate", "verify")
+COMMANDS = (
+    "gate",
+    "validate",
+    "verify",
+    "compat",
+    "lock",
+    "drift",
+    "serve",
+    "drift-issue",
+    "pr",
+    "comment",
+    "summary",
+    "init",
+    "doctor",
+)
 
 
 def _command(name: str) -> ModuleType:
-    return importlib.import_module(f".commands.{name}", __package__)
+    return importlib.import_module(f".commands.{name.replace('-', '_')}", __package__)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -56,6 +71,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not args.command:
         parser.print_help(sys.stderr)
         return ExitCode.USAGE
+    defer_rfc3987_syntax()
     try:
         return int(_command(args.command).run(args))
     except ContractError as e:

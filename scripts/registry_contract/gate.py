@@ -30,7 +30,11 @@ if TYPE_CHECKING:
 class GateOptions:
     mode: str | None = None
     track: str | None = None
+    compat: bool = True
+    against: str | None = None
     command: str = "registry-contract gate --offline"
+    live: bool = False  # also read the registry: drift warnings, or live schemas without a lock
+    require_registry: bool = False
 
 
 def run_gate(config: Config, options: GateOptions) -> GateResult:
@@ -40,14 +44,37 @@ def run_gate(config: Config, options: GateOptions) -> GateResult:
         "warn" if (options.mode or config.mode) == "warn" else "enforce"
     )
     result = GateResult(mode=mode, command=options.command)
-    lock = load_verified_lock(config)
+    lock, drift = load_gate_lock(config, options, result)
     validators = build_validators(config, lock)
     for schema in config.schemas.values():
         report = resolve_schema(config, schema, lock, result)
+        report.drift = drift.get(schema.name)
         result.schemas.append(report)
         check_fixtures(config, schema, lock, validators, report, result, options.track)
+    result.timings["validate"] = time.perf_counter() - started
+    if options.compat:
+        from .compat_gate import check_against, check_tracks
+
+        compat_started = time.perf_counter()
+        check_tracks(config, lock, validators, result)
+        if options.against:
+            check_against(config, lock, options.against, result)
+        result.timings["compat"] = time.perf_counter() - compat_started
     result.timings["total"] = time.perf_counter() - started
     return result
+
+
+def load_gate_lock(
+    config: Config, options: GateOptions, result: GateResult
+) -> tuple[Lock, dict[str, str]]:
+    """The verified lock and, when live with a registry URL, each schema's drift (see drift.py)."""
+    if not options.live or not config.registry.url:
+        return load_verified_lock(config), {}
+    from .drift import check_live_registry
+
+    return check_live_registry(
+        config, result, load_verified_lock, require_registry=options.require_registry
+    )
 
 
 def load_verified_lock(config: Config) -> Lock:

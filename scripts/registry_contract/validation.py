@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urldefrag, urljoin
 
 from .errors import LockError
+from .fastpath import build_fast_validator, is_plain_json
 
 if TYPE_CHECKING:
     import referencing
@@ -33,7 +34,11 @@ def pointer(parts: Any) -> str:
 
 
 class SchemaValidator:
-    """A reusable validator for one schema; `check` returns the issues, best match first."""
+    """A reusable validator for one schema; `check` returns the issues, best match first.
+
+    jsonschema-rs decides "valid" when it mirrors the schema faithfully (see fastpath.py);
+    python-jsonschema, the reference, confirms every "invalid" and explains it.
+    """
 
     def __init__(self, schema: Any, *, label: str, formats: bool, registry: Any = None) -> None:
         from jsonschema.validators import validator_for
@@ -54,11 +59,32 @@ class SchemaValidator:
         if registry is not None:
             kwargs["registry"] = registry
         self._validator = cls(schema, **kwargs)
+        self._fast, self.slow_reason = build_fast_validator(
+            schema, self._validator, formats=formats, registry=registry
+        )
+
+    @property
+    def fast(self) -> bool:
+        """Whether jsonschema-rs decides "valid"; `slow_reason` says why not."""
+        return self._fast is not None
 
     def is_valid(self, payload: Any) -> bool:
-        return bool(self._validator.is_valid(payload))
+        return self.passes_fast(payload) or bool(self._validator.is_valid(payload))
+
+    def passes_fast(self, payload: Any, *, plain_json: bool = False) -> bool:
+        """True when jsonschema-rs accepts the payload, so the reference would too; False means
+        only "ask the reference". `plain_json` skips the type check for payloads that come
+        straight from `json.loads` without NaN or Infinity."""
+        fast = self._fast
+        if fast is None or not (plain_json or is_plain_json(payload)):
+            return False
+        try:
+            return bool(fast.is_valid(payload))
+        except Exception:  # a string jsonschema-rs cannot hold (lone surrogate), a bridge error
+            return False
 
     def check(self, payload: Any) -> list[Issue]:
+        """Every issue the reference finds, best match first; [] when the payload is valid."""
         from jsonschema.exceptions import best_match
 
         errors = list(self._validator.iter_errors(payload))

@@ -1,18 +1,23 @@
-"""Helpers shared by the subcommands: config lookup and report output."""
+"""Helpers shared by the subcommands: config lookup, report output and the exit code."""
 
 from __future__ import annotations
 
 import argparse
+import json
+import os
 import shlex
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..errors import ExitCode, UsageError
+from ..redact import redact
 
 if TYPE_CHECKING:
     from ..config import Config
+    from ..github import ActionsEnv
     from ..model import GateResult
+    from ..report.locations import Locations
 
 
 def load_config_from(args: argparse.Namespace) -> Config:
@@ -25,17 +30,86 @@ def add_output_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--format", choices=("text", "json"), default="text", help="stdout format")
     parser.add_argument("--report", metavar="FILE", help="also write the JSON report to FILE")
     parser.add_argument("--mode", choices=("enforce", "warn"), help="override the config's mode")
+    parser.add_argument(
+        "--report-dir",
+        metavar="DIR",
+        help="also write report.json, summary.md, junit.xml and results.sarif to DIR",
+    )
 
 
-def emit_result(result: GateResult, args: argparse.Namespace) -> int:
-    """Print the result in the chosen format, write --report, and pick the exit code."""
+def emit_result(result: GateResult, args: argparse.Namespace, config: Config | None = None) -> int:
+    """Print the result, write the reports, publish to GitHub Actions, and pick the exit code.
+
+    In GitHub Actions (GITHUB_ACTIONS=true) this also writes $GITHUB_OUTPUT, appends the step
+    summary, prints the annotations and, with --comment, upserts the pull request comment.
+    """
+    from ..github import ActionsEnv
     from ..report.json import render_json
     from ..report.text import render_text
+    from ._github import publish_result
 
+    env = ActionsEnv.from_environ(os.environ)
+    locations = locations_for(config, args, env)
     if args.report:
-        write_text(Path(args.report), render_json(result))
-    sys.stdout.write(render_json(result) if args.format == "json" else render_text(result))
+        write_text(Path(args.report), redact(render_json(result)))
+    report_dir = getattr(args, "report_dir", None)
+    paths = write_reports(result, Path(report_dir), locations, env) if report_dir else {}
+    as_json = args.format == "json"
+    sys.stdout.write(redact(render_json(result) if as_json else render_text(result)))
+    sys.stdout.flush()
+    # Workflow commands go to stderr when stdout must stay one JSON document.
+    publish_result(result, args, env, locations, paths, sys.stderr if as_json else sys.stdout)
     return int(ExitCode.PASSED if result.passed else ExitCode.VIOLATIONS)
+
+
+def write_reports(
+    result: GateResult, directory: Path, locations: Locations, env: ActionsEnv
+) -> dict[str, str]:
+    """The --report-dir files; returns the action's `report-json` and `summary-markdown` paths."""
+    from ..report.json import render_json
+    from ..report.junit import render_junit
+    from ..report.markdown import render_markdown
+    from ..report.sarif import render_sarif
+
+    directory = directory.resolve()
+    files = {
+        "report.json": render_json(result),
+        "summary.md": render_markdown(result, run_url=env.run_url),
+        "junit.xml": render_junit(result),
+        "results.sarif": render_sarif(result, locations),
+    }
+    for name, text in files.items():
+        write_text(directory / name, redact(text))
+    return {
+        "report_json": str(directory / "report.json"),
+        "summary_markdown": str(directory / "summary.md"),
+    }
+
+
+def locations_for(config: Config | None, args: argparse.Namespace, env: ActionsEnv) -> Locations:
+    """Where the config's files are from the repository root, for annotations and SARIF."""
+    from ..config import CONFIG_NAME
+    from ..github import workspace_relative
+    from ..report.locations import Locations
+
+    if config is None:
+        path = Path(getattr(args, "config", None) or CONFIG_NAME)
+        return Locations(root=workspace_relative(path.absolute().parent, env.workspace))
+    lock_dir = workspace_relative(config.lock_dir, str(config.root))
+    return Locations(root=workspace_relative(config.root, env.workspace), lock_dir=lock_dir)
+
+
+def read_report(path: str) -> GateResult:
+    """A GateResult from a JSON report file written by an earlier run."""
+    from ..report.parse import result_from_report
+
+    try:
+        data = json.loads(Path(path).read_text("utf-8"))
+    except OSError as e:
+        raise UsageError(f"report {path}: cannot read ({e.strerror})", hint="check the path") from e
+    except ValueError as e:
+        raise UsageError(f"report {path}: not JSON ({e})", hint="pass the report.json") from e
+    return result_from_report(data, f"report {path}")
 
 
 def write_text(path: Path, text: str) -> None:

@@ -39,6 +39,17 @@ def report_dict(result: GateResult) -> dict[str, Any]:
             }
             for c in result.compat_checks
         ],
+        "fixtures": [
+            {
+                "schema": x.schema,
+                "track": x.track,
+                "file": x.file,
+                "line": x.line,
+                "expected": x.expected,
+                "ok": x.ok,
+            }
+            for x in result.fixtures
+        ],
         "timings": {k: round(v, 4) for k, v in result.timings.items()},
         "fetch": result.fetch,
         "command": result.command,

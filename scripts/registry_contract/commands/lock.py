@@ -1,0 +1,183 @@
+"""`registry-contract lock`: fetch every configured schema and track into schemas-lock/."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections import Counter
+from typing import TYPE_CHECKING, Any
+
+from ..errors import ExitCode, LockError, UsageError
+from ._common import load_config_from
+
+if TYPE_CHECKING:
+    from ..config import Config
+    from ..drift import DriftEntry
+    from ..lockfile import Lock
+    from ..registry import FetchedSchema
+
+HELP = "fetch every configured schema and track from the registry into schemas-lock/"
+Documents = dict[str, dict[str, tuple[int, Any]]]
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--check", action="store_true", help="write nothing; exit 1 when the lock would change"
+    )
+    parser.add_argument(
+        "--schema", action="append", metavar="NAME", help="only this schema (repeatable)"
+    )
+    parser.add_argument(
+        "--track", action="append", metavar="TRACK", help="only this track (repeatable)"
+    )
+
+
+def run(args: argparse.Namespace) -> int:
+    from ..drift import diff_lock
+    from ..lockfile import read_lock_files, render_lock, write_lock
+    from ..registry import build_client
+    from ..registry.fetch import fetch_tracks, require_some_track
+
+    config = load_config_from(args)
+    names = _select_schemas(config, args.schema)
+    pairs = _select_pairs(config, names, args.track)
+    partial = bool(args.schema or args.track)
+    old = _load_old_lock(config, partial)
+    client = build_client(config, lock=old)
+    try:
+        live = fetch_tracks(client, pairs, config.registry.workers)
+        documents = _merge(old, live, keep_others=partial)
+        for name in names:
+            asked = [t for n, t in pairs if n == name]
+            require_some_track(client, name, asked, list(documents.get(name, {})))
+    finally:
+        client.close()
+    entries = diff_lock(old, live)
+    _print_entries(config, names, entries, documents)
+    head = {"api": config.registry.api, "url": config.registry.url}
+    files = render_lock(head, documents)
+    current = read_lock_files(config.lock_dir)
+    where = config.lock_dir.name + "/"
+    summary = _summary(entries, drop=_dropped(old, documents))
+    if args.check:
+        if _without_head(files) != _without_head(current):
+            print(f"drift: {where} would change ({summary}); run `registry-contract lock`")
+            return int(ExitCode.VIOLATIONS)
+        print(f"{where} is up to date with the registry")
+        return int(ExitCode.PASSED)
+    if write_lock(config.lock_dir, files):
+        print(f"wrote {where} ({summary})")
+    else:
+        print(f"{where} is up to date with the registry")
+    return int(ExitCode.PASSED)
+
+
+def _select_schemas(config: Config, asked: list[str] | None) -> list[str]:
+    unknown = sorted(set(asked or ()) - set(config.schemas))
+    if unknown:
+        raise UsageError(
+            f"--schema {', '.join(unknown)}: not in {config.path.name}",
+            hint=f"configured schemas: {', '.join(config.schemas)}",
+        )
+    return [n for n in config.schemas if not asked or n in asked]
+
+
+def _select_pairs(
+    config: Config, names: list[str], tracks: list[str] | None
+) -> list[tuple[str, str]]:
+    configured = {t for n in names for t in config.schemas[n].tracks}
+    unknown = sorted(set(tracks or ()) - configured)
+    if unknown:
+        raise UsageError(
+            f"--track {', '.join(unknown)}: not a configured track of the selected schemas",
+            hint=f"configured tracks: {', '.join(sorted(configured))}",
+        )
+    return [(n, t) for n in names for t in config.schemas[n].tracks if not tracks or t in tracks]
+
+
+def _load_old_lock(config: Config, partial: bool) -> Lock | None:
+    """The current lock: needed intact to keep entries, otherwise only compared with."""
+    from ..lockfile import LOCK_FILE, load_lock, verify_lock
+
+    if not (config.lock_dir / LOCK_FILE).is_file():
+        return None
+    try:
+        lock = load_lock(config.lock_dir)
+        problems = verify_lock(lock)
+    except LockError:
+        if partial:
+            raise
+        print(f"note: replacing the unreadable {config.lock_dir / LOCK_FILE}", file=sys.stderr)
+        return None
+    if problems and partial:
+        raise LockError(
+            f"{config.lock_dir}: {len(problems)} problem(s) found; cannot keep its other entries",
+            hint="run `registry-contract lock` without --schema/--track to regenerate it",
+            problems=tuple(problems),
+        )
+    if problems:
+        print(
+            f"note: replacing {config.lock_dir}, which has {len(problems)} problem(s)",
+            file=sys.stderr,
+        )
+    return lock
+
+
+def _merge(
+    old: Lock | None, live: dict[tuple[str, str], FetchedSchema | None], *, keep_others: bool
+) -> Documents:
+    documents: Documents = {}
+    if keep_others and old is not None:
+        for name, tracks in old.entries.items():
+            for track, entry in tracks.items():
+                if (name, track) not in live:
+                    documents.setdefault(name, {})[track] = (entry.version, old.schema(name, track))
+    for (name, track), fetched in live.items():
+        if fetched is not None:
+            documents.setdefault(name, {})[track] = (fetched.version, fetched.schema)
+    return documents
+
+
+def _print_entries(
+    config: Config, names: list[str], entries: list[DriftEntry], documents: Documents
+) -> None:
+    width = max((len(e.schema) for e in entries), default=0)
+    for e in entries:
+        print(f"{e.schema:<{width}}  {e.track}  {e.describe()}")
+    for name in names:
+        schema = config.schemas[name]
+        present = [t for t in schema.tracks if t in documents.get(name, {})]
+        if present and present[0] != schema.tracks[0]:
+            below = schema.require_track is not None and schema.tracks.index(
+                present[0]
+            ) > schema.tracks.index(schema.require_track)
+            print(
+                f"{name}: no {schema.tracks[0]} in the registry, falls back to {present[0]}"
+                + (f" (below require-track {schema.require_track})" if below else "")
+            )
+
+
+def _dropped(old: Lock | None, documents: Documents) -> int:
+    if old is None:
+        return 0
+    return sum(1 for n, ts in old.entries.items() for t in ts if t not in documents.get(n, {}))
+
+
+def _summary(entries: list[DriftEntry], *, drop: int) -> str:
+    counts = Counter(e.status for e in entries)
+    counts["removed"] = max(counts["removed"], drop)
+    parts = [f"{counts[s]} {s}" for s in ("changed", "added", "removed") if counts[s]]
+    return ", ".join(parts) or "no schema changed"
+
+
+def _without_head(files: dict[str, bytes]) -> dict[str, Any]:
+    """The lock's content without lock.json's registry head, which records where it came from."""
+    content: dict[str, Any] = dict(files)
+    try:
+        index = json.loads(files.get("lock.json", b"{}"))
+        index.pop("registry", None)
+        content["lock.json"] = index
+    except (ValueError, AttributeError):
+        pass
+    return content

@@ -1,0 +1,42 @@
+"""`registry-contract pr`: open or update the one pull request from a branch (the lock refresh)."""
+
+from __future__ import annotations
+
+import argparse
+import os
+from pathlib import Path
+
+HELP = "open the pull request from --head into --base, or update the open one's title and body"
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--head", required=True, metavar="BRANCH", help="the pushed branch")
+    parser.add_argument("--base", required=True, metavar="BRANCH", help="the branch to merge into")
+    parser.add_argument("--title", required=True, help="the pull request title")
+    parser.add_argument(
+        "--body-file", required=True, metavar="FILE", help="Markdown file with the body"
+    )
+
+
+def run(args: argparse.Namespace) -> int:
+    from ..errors import UsageError
+    from ..github import ActionsEnv, write_outputs
+    from ..github_api import GitHubClient
+
+    env = ActionsEnv.from_environ(os.environ)
+    if not env.token:
+        raise UsageError(
+            "no GitHub token to open the pull request with",
+            hint="set GITHUB_TOKEN and give the job `pull-requests: write`",
+        )
+    try:
+        body = Path(args.body_file).read_text("utf-8")
+    except OSError as e:
+        raise UsageError(f"{args.body_file}: cannot read the body ({e.strerror})") from e
+    client = GitHubClient(env.api_url, env.token, env.repository)
+    done = client.upsert_pull_request(args.head, args.base, args.title, body)
+    print(f"registry-contract: pull request #{done.number} {done.action}: {done.url or ''}")
+    if env.output_path:
+        outputs = {"pull-request": str(done.number or ""), "pull-request-action": done.action}
+        write_outputs(env.output_path, outputs)
+    return 0

@@ -1,0 +1,197 @@
+"""The structural subschema check: which instances of SUB are not instances of SUP, and why."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from . import arrays, combinators, objects, scalars
+from .conj import Conj, expand, flatten
+from .context import STEP_LIMIT, Ctx, Finding, Run
+from .equality import same_schema
+from .instance import NOTHING, build_instance, kind_of
+from .values import check_values
+
+KIND_NAME = {
+    "null": "null",
+    "boolean": "booleans",
+    "object": "objects",
+    "array": "arrays",
+    "string": "strings",
+    "integer": "integers",
+    "fraction": "non-integer numbers",
+}
+_KIND_ORDER = ("null", "boolean", "object", "array", "string", "integer", "fraction")
+
+
+def find_differences(run: Run) -> list[Finding]:
+    """Every reason, found structurally, why the SUB document is not a subschema of SUP."""
+    run.check = check
+    return check(("",), ("",), Ctx(run))
+
+
+def is_same(run: Run, sub: str, sup: str) -> bool:
+    key = (sub, sup)
+    if key not in run.same_cache:
+        run.same_cache[key] = same_schema(run.sub, sub, run.sup, sup)
+    return run.same_cache[key]
+
+
+def check(
+    sub: tuple[str, ...], sup: tuple[str, ...], ctx: Ctx, only: frozenset[str] | None = None
+) -> list[Finding]:
+    """Findings for `sub ⊆ sup` (conjunctions of pointers); empty when it holds."""
+    run = ctx.run
+    if not sup or (len(sub) == 1 and len(sup) == 1 and is_same(run, sub[0], sup[0])):
+        return []
+    key = (sub, sup, only or frozenset())
+    if key in run.active:  # a recursive schema: assume inclusion, proven by the rest
+        return []
+    run.steps += 1
+    if run.steps > STEP_LIMIT:
+        return [ctx.finding("undecidable-size", "", "", "the schemas are too large to compare")]
+    run.active.add(key)
+    try:
+        return _check(sub, sup, ctx, only)
+    finally:
+        run.active.discard(key)
+
+
+def _check(
+    sub: tuple[str, ...], sup: tuple[str, ...], ctx: Ctx, only: frozenset[str] | None
+) -> list[Finding]:
+    run = ctx.run
+    b = flatten(run.sup, sup)
+    if not b.empty and all(_trivial(v) for v in b.views) and not (b.choices or b.nots or b.remote):
+        return []
+    branches = expand(run.sub, sub)
+    if branches is None:
+        where = sub[0] if sub else ""
+        return [
+            ctx.finding("undecidable-size", where, b.pointer, "too many anyOf/oneOf combinations")
+        ]
+    findings: list[Finding] = []
+    for branch in branches:
+        bctx = ctx.widened(branch.approx)
+        for why, present in (
+            ("remote-ref", branch.conj.remote),
+            ("dynamic-ref", branch.conj.dynamic),
+            ("unevaluated", branch.conj.unevaluated),
+        ):
+            bctx = bctx.widened(why if present else None)
+        findings.extend(check_branch(branch.conj, b, bctx, only))
+    return findings
+
+
+def _trivial(view: Any) -> bool:
+    return bool(view.kinds is None and view.enum is None and _NO_ASSERTIONS(view))
+
+
+def _NO_ASSERTIONS(view: Any) -> bool:  # noqa: N802 - reads as a predicate table
+    return not any(
+        getattr(view, a) not in (None, (), False, {})
+        for a in (
+            "lower", "upper", "multiple_of", "min_length", "max_length", "pattern", "format",
+            "prefix", "items", "contains", "min_items", "max_items", "unique", "properties",
+            "pattern_properties", "additional", "property_names", "required", "min_properties",
+            "max_properties", "dependent_required", "dependent_schemas", "dynamic_ref", "unevaluated",
+        )
+    )  # fmt: skip
+
+
+def check_branch(a: Conj, b: Conj, ctx: Ctx, only: frozenset[str] | None) -> list[Finding]:
+    """Findings for one disjunction-free branch of SUB against the conjunction SUP."""
+    kinds = a.kinds if only is None else a.kinds & only
+    if not kinds:
+        return []
+    findings = _unknowns(a, b, ctx)
+    if a.enum is not None:
+        values = [(v, p) for v, p in a.enum if kind_of(v) in kinds and a.is_valid(v)]
+        return findings + check_values(values, a, b, ctx)
+    if b.empty:
+        return findings + [
+            _type_finding(a, b, ctx, k, "accepts nothing here") for k in _ordered(kinds)
+        ]
+    for kind in _ordered(kinds):
+        findings.extend(check_kind(a, b, ctx, kind))
+    return findings + combinators.check_combinators(a, b, ctx, kinds)
+
+
+def _ordered(kinds: frozenset[str]) -> list[str]:
+    return [k for k in _KIND_ORDER if k in kinds]
+
+
+def check_kind(a: Conj, b: Conj, ctx: Ctx, kind: str) -> list[Finding]:
+    if kind in ("null", "boolean"):
+        values = [
+            (v, a.pointer) for v in ((None,) if kind == "null" else (False, True)) if a.is_valid(v)
+        ]
+        return check_values(values, a, b, ctx)
+    finite = scalars.few_values(a, kind)
+    if finite is not None:
+        return check_values([(v, a.pointer) for v in finite if a.is_valid(v)], a, b, ctx)
+    if kind == "object" and objects.has_no_objects(a, ctx):
+        return []
+    if kind == "array" and arrays.has_no_arrays(a):
+        return []
+    if kind not in b.kinds:
+        wanted = ", ".join(KIND_NAME[k] for k in _ordered(b.kinds)) or "nothing"
+        return [_type_finding(a, b, ctx, kind, f"allows only {wanted}")]
+    if b.enum is not None:
+        return [_enum_finding(a, b, ctx, kind)]
+    if kind in ("integer", "fraction"):
+        return scalars.check_number(a, b, ctx, kind)
+    if kind == "string":
+        return scalars.check_string(a, b, ctx)
+    if kind == "array":
+        return arrays.check_array(a, b, ctx)
+    return objects.check_object(a, b, ctx)
+
+
+def _type_finding(a: Conj, b: Conj, ctx: Ctx, kind: str, what: str) -> Finding:
+    def candidates() -> list[Any]:
+        return [build_instance(a.doc, a.pointers, kind=kind, variant=i) for i in range(3)]
+
+    message = f"{ctx.sub_label} allows {KIND_NAME[kind]} here; {ctx.sup_label} {what}"
+    return ctx.finding(
+        "type", a.where("kinds", "type"), b.where("kinds", "type"), message, candidates
+    )
+
+
+def _enum_finding(a: Conj, b: Conj, ctx: Ctx, kind: str) -> Finding:
+    def candidates() -> list[Any]:
+        built = [build_instance(a.doc, a.pointers, kind=kind, variant=i) for i in range(4)]
+        return [v for v in built if v is not NOTHING]
+
+    where = b.enum[0][1] if b.enum else b.pointer
+    listed = where.rsplit("/", 1)[0] if where.rsplit("/", 1)[-1].isdigit() else where
+    message = f"{ctx.sub_label} allows any of its {KIND_NAME[kind]}; {ctx.sup_label} lists the values allowed"
+    return ctx.finding("enum-new", a.pointer, listed, message, candidates)
+
+
+def _unknowns(a: Conj, b: Conj, ctx: Ctx) -> list[Finding]:
+    """SUP constraints the engine cannot read: remote and dynamic refs, unevaluated*."""
+    found: list[Finding] = []
+    sub_refs = {ref for _, ref in a.remote} | {ref for _, ref in a.dynamic}
+    for rule, items in (
+        ("undecidable-remote-ref", b.remote),
+        ("undecidable-dynamic-ref", b.dynamic),
+    ):
+        for where, ref in items:
+            if ref not in sub_refs:
+                message = (
+                    f"{ctx.sup_label} refers to {ref!r}, which the engine cannot resolve offline"
+                )
+                found.append(ctx.finding(rule, a.pointer, where, message, undecided=rule))
+    for where in b.unevaluated:
+        if not any(is_same(ctx.run, p, where) for p in a.unevaluated):
+            message = f"{ctx.sup_label} uses unevaluatedProperties/unevaluatedItems, which depend on every applicator"
+            found.append(
+                ctx.finding(
+                    "undecidable-unevaluated",
+                    a.pointer,
+                    where,
+                    message,
+                    undecided="undecidable-unevaluated",
+                )
+            )
+    return found

@@ -1,0 +1,243 @@
+"""One schema version as the engine sees it: its draft, its `$ref` targets and its validators."""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Iterator
+from typing import Any
+from urllib.parse import unquote, urldefrag, urljoin
+
+from jsonschema import validators
+from jsonschema.exceptions import best_match
+from referencing.exceptions import Unresolvable
+
+from .model import CompatError
+
+DRAFT_BY_URI = {
+    "http://json-schema.org/draft-04/schema": 4,
+    "http://json-schema.org/draft-06/schema": 6,
+    "http://json-schema.org/draft-07/schema": 7,
+    "https://json-schema.org/draft/2019-09/schema": 2019,
+    "https://json-schema.org/draft/2020-12/schema": 2020,
+}
+VALIDATOR_BY_DRAFT: dict[int, Any] = {
+    4: validators.Draft4Validator,
+    6: validators.Draft6Validator,
+    7: validators.Draft7Validator,
+    2019: validators.Draft201909Validator,
+    2020: validators.Draft202012Validator,
+}
+SINGLE_SCHEMA_KEYWORDS = (
+    "additionalItems",
+    "additionalProperties",
+    "contains",
+    "propertyNames",
+    "not",
+    "if",
+    "then",
+    "else",
+    "unevaluatedItems",
+    "unevaluatedProperties",
+)
+LIST_SCHEMA_KEYWORDS = ("allOf", "anyOf", "oneOf", "prefixItems")
+MAP_SCHEMA_KEYWORDS = (
+    "properties",
+    "patternProperties",
+    "dependentSchemas",
+    "$defs",
+    "definitions",
+)
+
+
+def child(pointer: str, *keys: str | int) -> str:
+    """Extend an RFC 6901 JSON pointer by one or more reference tokens."""
+    return pointer + "".join("/" + str(k).replace("~", "~0").replace("/", "~1") for k in keys)
+
+
+def detect_draft(schema: Any, label: str) -> int:
+    """The draft named by `$schema`, 2020-12 when there is none."""
+    uri = schema.get("$schema") if isinstance(schema, dict) else None
+    if uri is None:
+        return 2020
+    key = (
+        str(uri)
+        .rstrip("#")
+        .replace("https://json-schema.org/draft-0", "http://json-schema.org/draft-0")
+    )
+    if key not in DRAFT_BY_URI:
+        raise CompatError(
+            f"{label} schema: unknown $schema {uri!r}",
+            hint="use one of " + ", ".join(DRAFT_BY_URI) + " or leave $schema out for 2020-12",
+        )
+    return DRAFT_BY_URI[key]
+
+
+def iter_subschemas(node: Any, pointer: str) -> Iterator[tuple[str, Any]]:
+    """Yield `(pointer, schema)` for the schemas directly below `node` (not annotations)."""
+    if not isinstance(node, dict):
+        return
+    for key in SINGLE_SCHEMA_KEYWORDS:
+        if isinstance(node.get(key), dict | bool):
+            yield child(pointer, key), node[key]
+    for key in (*LIST_SCHEMA_KEYWORDS, "items"):
+        value = node.get(key)
+        if isinstance(value, list):
+            yield from ((child(pointer, key, i), v) for i, v in enumerate(value))
+        elif key == "items" and isinstance(value, dict | bool):
+            yield child(pointer, key), value
+    for key in (*MAP_SCHEMA_KEYWORDS, "dependencies"):
+        value = node.get(key)
+        if isinstance(value, dict):
+            for name, sub in value.items():
+                if isinstance(sub, dict | bool):
+                    yield child(pointer, key, name), sub
+
+
+class Document:
+    """A schema version: raw JSON for pointers, an index of `$id`/anchors, cached validators."""
+
+    def __init__(self, schema: Any, label: str) -> None:
+        if not isinstance(schema, dict | bool):
+            raise CompatError(
+                f"{label} schema is a {type(schema).__name__}, not a JSON Schema",
+                hint="pass a JSON object or a boolean",
+            )
+        self.root = schema
+        self.label = label
+        self.draft = detect_draft(schema, label)
+        self.id_key = "id" if self.draft == 4 else "$id"
+        self.resources: dict[str, str] = {}
+        self.anchors: dict[str, str] = {}
+        self.base_by_pointer: dict[str, str] = {}
+        self.nodes: dict[str, Any] = {}
+        self.resources[""] = ""
+        self._index(schema, "", "")
+        self.views: dict[str, Any] = {}
+        self._validators: dict[str, Any] = {}
+        self._checker: Any = None
+
+    def _index(self, node: Any, pointer: str, base: str) -> None:
+        self.nodes[pointer] = node
+        if isinstance(node, dict):
+            raw_id = node.get(self.id_key)
+            if isinstance(raw_id, str):
+                uri, fragment = urldefrag(urljoin(base, raw_id))
+                if uri:
+                    base = uri
+                    self.resources.setdefault(uri, pointer)
+                if fragment and self.draft <= 7:
+                    self.anchors.setdefault(f"{base}#{fragment}", pointer)
+            for key in ("$anchor", "$dynamicAnchor"):
+                if isinstance(node.get(key), str):
+                    self.anchors.setdefault(f"{base}#{node[key]}", pointer)
+        self.base_by_pointer[pointer] = base
+        for sub_pointer, sub in iter_subschemas(node, pointer):
+            self._index(sub, sub_pointer, base)
+
+    def node(self, pointer: str) -> Any:
+        return self.nodes[pointer]
+
+    def resolve(self, ref: str, at: str) -> str | None:
+        """The pointer a `$ref` found at `at` leads to, or None when it leaves the document."""
+        uri, fragment = urldefrag(urljoin(self.base_by_pointer.get(at, ""), ref))
+        if uri not in self.resources:
+            return None
+        start = self.resources[uri]
+        if not fragment or fragment.startswith("/"):
+            target = start + unquote(fragment)
+        else:
+            found = self.anchors.get(f"{uri}#{fragment}")
+            if found is None:
+                raise CompatError(
+                    f"{self.label} schema: $ref {ref!r} at {at or '/'} names an unknown anchor",
+                    hint="define the anchor or fix the $ref",
+                )
+            target = found
+        if target not in self.nodes:
+            raise CompatError(
+                f"{self.label} schema: $ref {ref!r} at {at or '/'} points to nothing",
+                hint="fix the $ref or add the schema it points to under $defs",
+            )
+        return target
+
+    def is_valid(self, instance: Any, pointer: str = "") -> bool:
+        """Validate with python-jsonschema (this draft, formats asserted); unknown counts as no."""
+        return self.validity(instance, pointer) is True
+
+    def validity(self, instance: Any, pointer: str = "") -> bool | None:
+        """True or False from python-jsonschema, or None when a `$ref` leaves the document."""
+        try:
+            return bool(self._validator(pointer).is_valid(instance))
+        except Unresolvable:
+            return None
+
+    def rejection(self, instance: Any, pointer: str) -> tuple[str, str] | None:
+        """The keyword that rejects `instance` at `pointer`, and where it is; None if valid."""
+        try:
+            error = best_match(self._validator(pointer).iter_errors(instance))
+        except Unresolvable:
+            return "$ref", pointer
+        if error is None:
+            return None
+        if error.validator == "oneOf" and error.context:  # no branch matched, unlike "several did"
+            return "anyOf", pointer
+        base, pending = pointer, list[Any]()
+        for token in error.absolute_schema_path:
+            if token == "$ref" and isinstance(self.nodes.get(child(base, *pending)), dict):
+                target = self.resolve(
+                    self.nodes[child(base, *pending)]["$ref"], child(base, *pending)
+                )
+                if target is None:
+                    break
+                base, pending = target, []
+            else:
+                pending.append(token)
+        return str(error.validator), child(base, *pending)
+
+    def _validator(self, pointer: str) -> Any:
+        validator = self._validators.get(pointer)
+        if validator is None:
+            validator = self._validators[pointer] = self._validator_at(pointer)
+        return validator
+
+    def _validator_at(self, pointer: str) -> Any:
+        if self._checker is None:
+            cls = VALIDATOR_BY_DRAFT[self.draft]
+            self._checker = cls(nullable_as_type(self.root), format_checker=cls.FORMAT_CHECKER)
+        if not pointer:
+            return self._checker
+        return self._checker.evolve(schema=resolve_pointer(self._checker.schema, pointer))
+
+    def knows_format(self, name: str) -> bool:
+        return name in VALIDATOR_BY_DRAFT[self.draft].FORMAT_CHECKER.checkers
+
+
+def resolve_pointer(root: Any, pointer: str) -> Any:
+    node = root
+    for token in pointer.split("/")[1:]:
+        key = token.replace("~1", "/").replace("~0", "~")
+        node = node[int(key)] if isinstance(node, list) else node[key]
+    return node
+
+
+def nullable_as_type(schema: Any) -> Any:
+    """A copy where OpenAPI `nullable: true` is spelt as a `null` type, for the validator."""
+    if not _has_nullable(schema, ""):
+        return schema
+    result = copy.deepcopy(schema)
+    _rewrite_nullable(result, "")
+    return result
+
+
+def _has_nullable(node: Any, pointer: str) -> bool:
+    if isinstance(node, dict) and node.get("nullable") is True:
+        return True
+    return any(_has_nullable(sub, p) for p, sub in iter_subschemas(node, pointer))
+
+
+def _rewrite_nullable(node: Any, pointer: str) -> None:
+    if isinstance(node, dict) and node.get("nullable") is True and "type" in node:
+        types = node["type"] if isinstance(node["type"], list) else [node["type"]]
+        node["type"] = types if "null" in types else [*types, "null"]
+    for p, sub in iter_subschemas(node, pointer):
+        _rewrite_nullable(sub, p)

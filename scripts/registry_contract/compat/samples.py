@@ -1,0 +1,168 @@
+"""Deterministic sample strings: from a regular expression, for a format, or breaking one."""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+from .conj import compile_pattern
+
+# Python's own regex parser: private and untyped, but the only faithful reader of its syntax.
+_PARSER: Any = importlib.import_module("re._parser")
+_CONSTANTS: Any = importlib.import_module("re._constants")
+_MAX_GROWTH = 10_000
+
+FORMAT_SAMPLES = {
+    "date-time": "2024-01-31T12:00:00Z",
+    "date": "2024-01-31",
+    "time": "12:00:00Z",
+    "duration": "P1D",
+    "email": "a@example.com",
+    "idn-email": "a@example.com",
+    "hostname": "example.com",
+    "idn-hostname": "example.com",
+    "ipv4": "192.0.2.1",
+    "ipv6": "2001:db8::1",
+    "uri": "https://example.com/a",
+    "uri-reference": "/a",
+    "iri": "https://example.com/a",
+    "iri-reference": "/a",
+    "uri-template": "/a/{b}",
+    "uuid": "00000000-0000-4000-8000-000000000000",
+    "regex": "a+",
+    "json-pointer": "/a",
+    "relative-json-pointer": "0/a",
+}
+# Strings that break most formats and patterns; tried in order when one is needed.
+PLAIN_STRINGS = ("", "a", "0", "A", "-", " ", "a b", "aaaaaaaa", "~!@", "é")
+
+
+def sample_pattern(pattern: str, variant: int = 0, grow: int = 0) -> str | None:
+    """A string that `pattern` matches (search semantics), or None when none can be built.
+
+    `grow` asks repetitions to add about that many characters, to reach a minimum length.
+    """
+    compiled = compile_pattern(pattern)
+    if compiled is None:
+        return None
+    try:
+        text = _emit(_PARSER.parse(pattern), variant, [grow])
+    except (ValueError, IndexError, TypeError, RecursionError):
+        return None
+    return text if compiled.search(text) else None
+
+
+def pattern_min_length(pattern: str) -> int:
+    """Every string `pattern` matches is at least this long."""
+    try:
+        return int(_PARSER.parse(pattern).getwidth()[0])
+    except (ValueError, TypeError, RecursionError, OverflowError):
+        return 0
+
+
+def fit_length(pattern: str | None, low: int, high: int | None, variant: int = 0) -> str | None:
+    """A string of length within [low, high] matching `pattern` when one is given."""
+    if pattern is None:
+        return _pad(chr(ord("a") + variant % 26), low) if high is None or low <= high else None
+    base = sample_pattern(pattern, variant)
+    compiled = compile_pattern(pattern)
+    if base is None or compiled is None:
+        return None
+    grown = sample_pattern(pattern, variant, low - len(base)) if len(base) < low else base
+    options = [base, grown or base, base + "a" * (low - len(base)), "a" * (low - len(base)) + base]
+    for text in options:
+        if low <= len(text) and (high is None or len(text) <= high) and compiled.search(text):
+            return text
+    return None
+
+
+def _pad(char: str, length: int) -> str:
+    return char * length
+
+
+def _emit(tree: Any, variant: int, budget: list[int]) -> str:
+    return "".join(_emit_node(op, arg, variant, budget) for op, arg in tree)
+
+
+def _emit_node(op: Any, arg: Any, variant: int, budget: list[int]) -> str:
+    c = _CONSTANTS
+    if op is c.LITERAL:
+        return str(chr(arg))
+    if op is c.NOT_LITERAL:
+        return "b" if arg == ord("a") else "a"
+    if op is c.ANY:
+        return "a"
+    if op is c.IN:
+        return _emit_set(arg, variant)
+    if op is c.CATEGORY:
+        return _emit_set([(op, arg)], variant)
+    if op in (c.MAX_REPEAT, c.MIN_REPEAT, c.POSSESSIVE_REPEAT):
+        low, high, sub = arg
+        count = low if variant == 0 or high == 0 else min(low + 1, high)
+        unit = _emit(sub, variant, budget)
+        if unit and budget[0] > 0:
+            extra = min(high - count, -(-budget[0] // len(unit)), _MAX_GROWTH)
+            budget[0] -= extra * len(unit)
+            count += extra
+        return str(unit * count)
+    if op is c.SUBPATTERN:
+        return _emit(arg[-1], variant, budget)
+    if op is c.BRANCH:
+        options = arg[1]
+        return _emit(options[variant % len(options)], 0, budget)
+    if op is c.ATOMIC_GROUP:
+        return _emit(arg, variant, budget)
+    if op in (c.AT, c.ASSERT, c.ASSERT_NOT):
+        return ""
+    raise ValueError(f"unsupported regex construct {op}")
+
+
+def _emit_set(items: Any, variant: int) -> str:
+    c = _CONSTANTS
+    negate = any(op is c.NEGATE for op, _ in items)
+    allowed: list[str] = []
+    for op, arg in items:
+        if op is c.LITERAL:
+            allowed.append(chr(arg))
+        elif op is c.RANGE:
+            allowed.append(chr(arg[0]))
+        elif op is c.CATEGORY:
+            allowed.append(_CATEGORY_SAMPLES.get(str(arg), "a"))
+    if not negate:
+        if not allowed:
+            raise ValueError("empty character set")
+        return allowed[variant % len(allowed)]
+    for candidate in "a0_ -!Z":
+        if candidate not in allowed and not _in_ranges(candidate, items):
+            return candidate
+    raise ValueError("negated set excludes every sample")
+
+
+def _in_ranges(char: str, items: Any) -> bool:
+    c = _CONSTANTS
+    for op, arg in items:
+        if op is c.RANGE and arg[0] <= ord(char) <= arg[1]:
+            return True
+        if op is c.CATEGORY and compile_pattern(_CATEGORY_CLASS.get(str(arg), "$^")) is not None:
+            compiled = compile_pattern(_CATEGORY_CLASS.get(str(arg), "$^"))
+            if compiled is not None and compiled.fullmatch(char):
+                return True
+    return False
+
+
+_CATEGORY_SAMPLES = {
+    "CATEGORY_DIGIT": "0",
+    "CATEGORY_NOT_DIGIT": "a",
+    "CATEGORY_SPACE": " ",
+    "CATEGORY_NOT_SPACE": "a",
+    "CATEGORY_WORD": "a",
+    "CATEGORY_NOT_WORD": "-",
+}
+_CATEGORY_CLASS = {
+    "CATEGORY_DIGIT": r"\d",
+    "CATEGORY_NOT_DIGIT": r"\D",
+    "CATEGORY_SPACE": r"\s",
+    "CATEGORY_NOT_SPACE": r"\S",
+    "CATEGORY_WORD": r"\w",
+    "CATEGORY_NOT_WORD": r"\W",
+}

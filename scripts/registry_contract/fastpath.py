@@ -1,0 +1,251 @@
+"""The jsonschema-rs fast path: a validator whose "valid" the reference agrees with, or why not."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import urldefrag, urljoin
+
+# jsonschema-rs accepts only canonical 8-4-4-4-12 hex UUIDs and only emails with an "@", which
+# python-jsonschema accepts too; it may refuse more (then the reference decides), so these stay
+# native only where refusing more cannot turn into accepting more (no NON_MONOTONE keyword).
+NATIVE_FORMATS = frozenset({"uuid", "email", "idn-email"})
+NON_MONOTONE = frozenset(
+    {"not", "oneOf", "if", "maxContains", "unevaluatedProperties", "unevaluatedItems"}
+)
+# Keywords that python-jsonschema runs with Python semantics (re.search, float division); these
+# run the reference's own keyword function from inside jsonschema-rs.
+BRIDGED_KEYWORDS = ("pattern", "multipleOf")
+UNSUPPORTED_KEYWORDS = ("$dynamicRef", "$recursiveRef", "$dynamicAnchor", "$recursiveAnchor")
+# Checked by jsonschema-rs in some drafts where python-jsonschema only annotates.
+ANNOTATION_ONLY = frozenset(
+    {"contentEncoding", "contentMediaType", "contentSchema", "dependencies"}
+)
+DEFAULT_DIALECT = "https://json-schema.org/draft/2020-12/schema"
+RS_CLASS_BY_REFERENCE = {
+    "Draft4Validator": "Draft4Validator",
+    "Draft6Validator": "Draft6Validator",
+    "Draft7Validator": "Draft7Validator",
+    "Draft201909Validator": "Draft201909Validator",
+    "Draft202012Validator": "Draft202012Validator",
+}
+
+
+@dataclass
+class SchemaScan:
+    """What the fast path needs to know about a schema and the locked schemas it references."""
+
+    formats: set[str] = field(default_factory=set)
+    keywords: set[str] = field(default_factory=set)
+    pattern_keys: set[str] = field(default_factory=set)
+    dialects: set[str] = field(default_factory=set)
+    resources: dict[str, Any] = field(default_factory=dict)
+
+
+def build_fast_validator(
+    schema: Any, reference: Any, *, formats: bool, registry: Any = None
+) -> tuple[Any | None, str | None]:
+    """A jsonschema-rs validator mirroring `reference` (a python-jsonschema validator), or
+    (None, why) when they could disagree in a way this module cannot rule out."""
+    import jsonschema_rs
+
+    rs_class = getattr(jsonschema_rs, RS_CLASS_BY_REFERENCE.get(type(reference).__name__, ""), None)
+    if rs_class is None:
+        return None, f"jsonschema-rs has no {type(reference).__name__}"
+    scan = scan_schema(schema, registry)
+    reason = _disagreement(scan)
+    if reason:
+        return None, reason
+    kwargs: dict[str, Any] = {
+        "validate_formats": formats,
+        "ignore_unknown_formats": True,
+        "retriever": _refuse_retrieval,
+    }
+    bridges = {k: v for k, v in _keyword_bridges(reference).items() if k in scan.keywords}
+    if bridges:  # custom keywords cost jsonschema-rs time even where they do not occur
+        kwargs["keywords"] = bridges
+    if formats:
+        kwargs["formats"] = _format_bridges(reference, scan)
+    if scan.resources:
+        kwargs["registry"] = jsonschema_rs.Registry(
+            list(scan.resources.items()), retriever=_refuse_retrieval
+        )
+    try:
+        return rs_class(schema, **kwargs), None
+    except (
+        Exception
+    ) as e:  # jsonschema-rs refuses the schema (metaschema, regex, $ref); ours may not
+        first = str(e).strip().splitlines()
+        return None, f"jsonschema-rs cannot compile it: {first[0] if first else type(e).__name__}"
+
+
+def is_plain_json(value: Any) -> bool:
+    """Only JSON's own types, str keys and finite floats: values both validators see alike
+    (jsonschema-rs takes a tuple for an array and NaN for no number; the reference does not)."""
+    kind = type(value)
+    if kind is str or kind is int or kind is bool or value is None:
+        return True
+    if kind is float:
+        return math.isfinite(value)
+    if kind is dict:
+        for key, item in value.items():
+            if type(key) is not str or not is_plain_json(item):
+                return False
+        return True
+    if kind is list:
+        return all(is_plain_json(item) for item in value)
+    return False
+
+
+def scan_schema(schema: Any, registry: Any = None) -> SchemaScan:
+    """Walk the schema and every locked schema it reaches through `$ref`."""
+    scan = SchemaScan()
+    known = set(registry) if registry is not None else set()
+    root = schema.get("$id", "") if isinstance(schema, dict) else ""
+    pending: list[tuple[Any, str]] = [(schema, root)]
+    seen = {urldefrag(root).url}
+    while pending:
+        document, base = pending.pop()
+        if not isinstance(document, dict) or not isinstance(document.get("$schema"), str):
+            scan.dialects.add(DEFAULT_DIALECT)
+        for target in _walk(document, base, scan):
+            if target not in seen and target in known:
+                seen.add(target)
+                contents = registry[target].contents
+                scan.resources[target] = contents
+                pending.append((contents, target))
+    return scan
+
+
+def _walk(node: Any, scope: str, scan: SchemaScan) -> Iterator[str]:
+    """Record keywords, formats, drafts and patternProperties keys; yield remote `$ref` targets.
+
+    Values under `enum`, `const` or `default` are walked too: a stray keyword there only makes
+    the fast path more careful, and a `$ref` may point anywhere in a document.
+    """
+    if isinstance(node, dict):
+        if isinstance(node.get("$id"), str):
+            scope = urljoin(scope, node["$id"])
+        if isinstance(node.get("$schema"), str):
+            scan.dialects.add(node["$schema"].rstrip("#"))
+        scan.keywords.update(k for k in node if isinstance(k, str))
+        if isinstance(node.get("format"), str):
+            scan.formats.add(node["format"])
+        if isinstance(node.get("patternProperties"), dict):
+            scan.pattern_keys.update(node["patternProperties"])
+        ref = node.get("$ref")
+        if isinstance(ref, str):
+            target = urldefrag(urljoin(scope, ref)).url
+            if target and target != urldefrag(scope).url:
+                yield target
+        for value in node.values():
+            yield from _walk(value, scope, scan)
+    elif isinstance(node, list):
+        for item in node:
+            yield from _walk(item, scope, scan)
+
+
+def _disagreement(scan: SchemaScan) -> str | None:
+    unsupported = sorted(scan.keywords.intersection(UNSUPPORTED_KEYWORDS))
+    if unsupported:
+        return f"uses {', '.join(unsupported)}, which the fast path does not mirror"
+    if len(scan.dialects) > 1:
+        return f"references schemas of other drafts ({', '.join(sorted(scan.dialects))})"
+    regexes = sorted(p for p in scan.pattern_keys if not is_literal_regex(p))
+    if regexes:
+        return f"patternProperties {regexes[0]!r} may match differently in Rust and Python regex"
+    return None
+
+
+def is_literal_regex(pattern: str) -> bool:
+    """A pattern that is an optional `^` then literal ASCII letters, digits, `_`, `-` or escaped
+    punctuation; Rust's regex and Python's re agree on exactly what such a pattern matches.
+
+    The empty pattern is excluded: python-jsonschema's additionalProperties joins the patterns
+    with `|` and skips an empty result, so there `""` matches no property at all.
+    """
+    if not pattern:
+        return False
+    body = pattern.removeprefix("^")
+    index = 0
+    while index < len(body):
+        char = body[index]
+        if char == "\\":
+            nxt = body[index + 1 : index + 2]
+            if not nxt or not nxt.isascii() or nxt.isalnum() or nxt.isspace():
+                return False
+            index += 2
+        elif char.isascii() and (char.isalnum() or char in "_-"):
+            index += 1
+        else:
+            return False
+    return True
+
+
+def _keyword_bridges(reference: Any) -> dict[str, type]:
+    """Python-semantics keywords, plus no-ops for keywords the reference's draft ignores but
+    jsonschema-rs would check (such as draft 7's contentMediaType or 2020-12's dependencies)."""
+    import jsonschema
+
+    known = set(type(reference).VALIDATORS)
+    drafts = (getattr(jsonschema, n) for n in dir(jsonschema) if n.startswith("Draft"))
+    every = {k for cls in drafts for k in cls.VALIDATORS} | ANNOTATION_ONLY
+    bridges: dict[str, type] = {k: _Ignored for k in every - known}
+    for keyword in BRIDGED_KEYWORDS:
+        if keyword in known:
+            bridges[keyword] = _bridge(reference, type(reference).VALIDATORS[keyword])
+    return bridges
+
+
+def _bridge(reference: Any, function: Callable[..., Iterator[Any]]) -> type:
+    class Bridged:
+        def __init__(self, parent: dict[str, Any], value: Any, path: list[str | int]) -> None:
+            self.parent = parent
+            self.value = value
+
+        def validate(self, instance: Any) -> None:
+            for error in function(reference, self.value, instance, self.parent):
+                raise ValueError(error.message)
+
+    return Bridged
+
+
+class _Ignored:
+    def __init__(self, parent: dict[str, Any], value: Any, path: list[str | int]) -> None:
+        pass
+
+    def validate(self, instance: Any) -> None:
+        pass
+
+
+def _format_bridges(reference: Any, scan: SchemaScan) -> dict[str, Callable[[str], bool]]:
+    """Every format the schemas use, checked by the reference's own format checker unless it is
+    a NATIVE_FORMATS one that the reference checks too and no NON_MONOTONE keyword is present."""
+    checker = reference.format_checker
+    monotone = not scan.keywords.intersection(NON_MONOTONE)
+    bridges = {}
+    for name in scan.formats:
+        if monotone and name in NATIVE_FORMATS and name in checker.checkers:
+            continue
+        bridges[name] = _conforms(checker, name)
+    return bridges
+
+
+def _conforms(checker: Any, name: str) -> Callable[[str], bool]:
+    if name not in checker.checkers:
+        return lambda instance: True  # the reference does not check this format
+    function, raises = checker.checkers[name]
+
+    def conforms(instance: str) -> bool:
+        try:
+            return bool(function(instance))
+        except raises:
+            return False
+
+    return conforms
+
+
+def _refuse_retrieval(uri: str) -> Any:
+    raise ValueError(f"{uri} is not in the lock; remote references are never fetched")

@@ -1,0 +1,155 @@
+"""The registry interface: what a client returns, what it knows from the lock, fetch stats."""
+
+from __future__ import annotations
+
+import json
+import math
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Protocol
+
+from ..errors import RegistryError
+from ..lockfile import sha256_hex
+
+if TYPE_CHECKING:
+    from ..lockfile import Lock
+
+DEFAULT_DIALECT = "https://json-schema.org/draft/2020-12/schema"
+
+
+@dataclass(frozen=True)
+class FetchedSchema:
+    """One schema document of one track, as the registry (or a 304 and the lock) gave it."""
+
+    name: str
+    track: str
+    version: int
+    schema: dict[str, Any]
+    url: str
+    not_modified: bool = False
+
+
+@dataclass(frozen=True)
+class KnownDocument:
+    """A locked document whose bytes match the lock's digest, reusable on a 304."""
+
+    version: int
+    schema: dict[str, Any]
+    sha256: str
+
+
+KnownLookup = Callable[[str, str], KnownDocument | None]
+
+
+class RegistryClient(Protocol):
+    """One registry API. `None` from fetch means the track does not exist (fall back)."""
+
+    api: str
+    stats: FetchStats
+
+    def url_for(self, name: str, track: str) -> str: ...
+
+    def fetch(self, name: str, track: str) -> FetchedSchema | None: ...
+
+    def list_versions(self, name: str, track: str) -> list[int]: ...
+
+    def fetch_version(self, name: str, track: str, version: int) -> FetchedSchema | None: ...
+
+    def list_schemas(self) -> dict[str, list[str]] | None: ...
+
+    def close(self) -> None: ...
+
+
+class FetchStats:
+    """Latency and 304s of every request, thread-safe, summarised for GateResult.fetch."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self.latencies: list[float] = []
+        self.not_modified = 0
+
+    def record(self, seconds: float, *, not_modified: bool = False) -> None:
+        with self._lock:
+            self.latencies.append(seconds)
+            self.not_modified += int(not_modified)
+
+    def to_dict(self) -> dict[str, Any]:
+        with self._lock:
+            ordered = sorted(self.latencies)
+            hits = self.not_modified
+        count = len(ordered)
+        return {
+            "requests": count,
+            "p50_ms": _percentile_ms(ordered, 0.50),
+            "p95_ms": _percentile_ms(ordered, 0.95),
+            "cache_hit_ratio": round(hits / count, 4) if count else 0.0,
+        }
+
+
+def _percentile_ms(ordered: list[float], fraction: float) -> float:
+    """Nearest-rank percentile, in milliseconds."""
+    if not ordered:
+        return 0.0
+    index = max(0, math.ceil(fraction * len(ordered)) - 1)
+    return round(ordered[index] * 1000, 2)
+
+
+def known_from_lock(lock: Lock | None) -> KnownLookup:
+    """Look up a locked document, but only when its file still matches the lock's digest."""
+
+    def lookup(name: str, track: str) -> KnownDocument | None:
+        entry = lock.entry(name, track) if lock is not None else None
+        if lock is None or entry is None:
+            return None
+        try:
+            data = (lock.dir / entry.file).read_bytes()
+            document = json.loads(data)
+        except (OSError, ValueError):
+            return None
+        if sha256_hex(data) != entry.sha256 or not isinstance(document, dict):
+            return None
+        return KnownDocument(entry.version, document, entry.sha256)
+
+    return lookup
+
+
+def check_schema_document(document: Any, url: str, name: str, track: str) -> dict[str, Any]:
+    """Refuse anything that is not a JSON Schema object valid against its metaschema."""
+    from jsonschema.exceptions import SchemaError
+    from jsonschema.validators import Draft202012Validator, validator_for
+    from referencing.jsonschema import UnknownDialect, specification_with
+
+    where = f"{url}: the schema of {name}@{track}"
+    if not isinstance(document, dict):
+        raise RegistryError(
+            f"{where} is a JSON {type(document).__name__}, not an object",
+            hint="publish a JSON Schema object to the registry",
+        )
+    dialect = document.get("$schema", DEFAULT_DIALECT)
+    try:
+        specification_with(str(dialect))
+    except UnknownDialect as e:
+        raise RegistryError(
+            f"{where} has an unknown $schema {dialect!r}",
+            hint="use a JSON Schema draft from 4 to 2020-12",
+        ) from e
+    try:
+        validator_for(document, default=Draft202012Validator).check_schema(document)
+    except SchemaError as e:
+        at = "/".join(map(str, e.absolute_path)) or "(root)"
+        raise RegistryError(
+            f"{where} is not a valid JSON Schema: {e.message} at {at}",
+            hint="fix the schema in the registry; the lock was not changed",
+        ) from e
+    return document
+
+
+def parse_version(value: Any, url: str, name: str, track: str) -> int:
+    """A registry version must be a positive integer."""
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise RegistryError(
+            f"{url}: version of {name}@{track} is {value!r}, expected a positive integer",
+            hint="check that registry.api matches the registry's API",
+        )
+    return value

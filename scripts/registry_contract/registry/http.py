@@ -1,0 +1,332 @@
+"""HTTP transport: per-thread sessions, retries, timeouts, auth, redirects and body limits."""
+
+from __future__ import annotations
+
+import ipaddress
+import json
+import os
+import re
+import sys
+import threading
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlsplit
+
+import requests
+from requests.adapters import HTTPAdapter
+from requests.auth import AuthBase, HTTPBasicAuth
+from requests.structures import CaseInsensitiveDict
+from urllib3.exceptions import MaxRetryError, NewConnectionError, ProtocolError
+from urllib3.exceptions import TimeoutError as Urllib3TimeoutError
+from urllib3.response import BaseHTTPResponse
+from urllib3.util.retry import Retry
+
+from ..errors import ConfigError, RegistryError
+from ..lockfile import public_url
+from .base import FetchStats
+
+MAX_BODY = 5 * 1024 * 1024
+MAX_RETRIES = 3
+RETRY_STATUSES = frozenset({429, 502, 503, 504})
+RETRY_AFTER_MAX = 30.0  # seconds; bounds the total time a rate-limited run can wait
+BACKOFF_MAX = 10.0
+DEFAULT_BACKOFF = 0.5
+BACKOFF_VARIABLE = "REGISTRY_CONTRACT_BACKOFF"
+DEFAULT_PORTS = {"http": 80, "https": 443}
+_NOISE = re.compile(r"\w+\(host=[^)]*\): |<[^>]*>: ")  # pool and connection reprs
+
+
+@dataclass(frozen=True)
+class Credentials:
+    """REGISTRY_TOKEN (bearer), or REGISTRY_USERNAME/REGISTRY_PASSWORD (basic)."""
+
+    token: str | None = None
+    username: str | None = None
+    password: str | None = None
+
+    @property
+    def present(self) -> bool:
+        return bool(self.token or self.username)
+
+    @property
+    def variables(self) -> str:
+        """The environment variables to set or fix, for error messages."""
+        if self.username and not self.token:
+            return "REGISTRY_USERNAME/REGISTRY_PASSWORD"
+        return "REGISTRY_TOKEN"
+
+    def auth(self) -> AuthBase | None:
+        if self.token:
+            return BearerAuth(self.token)
+        if self.username:
+            return HTTPBasicAuth(self.username, self.password or "")
+        return None
+
+
+class BearerAuth(AuthBase):
+    def __init__(self, token: str) -> None:
+        self._token = token
+
+    def __call__(self, request: requests.PreparedRequest) -> requests.PreparedRequest:
+        request.headers["Authorization"] = f"Bearer {self._token}"
+        return request
+
+    def __repr__(self) -> str:
+        return "BearerAuth(***)"
+
+
+def credentials_from_env(environ: Mapping[str, str], *, basic: bool) -> Credentials:
+    """Read the credentials; in GitHub Actions, mask them before anything else is printed."""
+    token = environ.get("REGISTRY_TOKEN") or None
+    username = (environ.get("REGISTRY_USERNAME") or None) if basic else None
+    password = (environ.get("REGISTRY_PASSWORD") or None) if basic else None
+    if environ.get("GITHUB_ACTIONS") == "true":
+        for secret in (token, password):
+            if secret:
+                sys.stdout.write(f"::add-mask::{secret}\n")
+        sys.stdout.flush()
+    return Credentials(token, username, password)
+
+
+def is_loopback(host: str) -> bool:
+    if host.lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+def check_transport_security(url: str, credentials: Credentials, allow_insecure: bool) -> None:
+    """Refuse to send credentials over plain http, except to loopback or when allowed."""
+    parts = urlsplit(url)
+    if parts.scheme != "http" or not credentials.present or allow_insecure:
+        return
+    if not is_loopback(parts.hostname or ""):
+        raise ConfigError(
+            f"refusing to send {credentials.variables} over plain http to {public_url(url)}",
+            hint="use an https:// registry.url, or set registry.allow-insecure-http: true",
+        )
+
+
+def backoff_factor(environ: Mapping[str, str]) -> float:
+    raw = environ.get(BACKOFF_VARIABLE)
+    if not raw:
+        return DEFAULT_BACKOFF
+    try:
+        value = float(raw)
+    except ValueError:
+        value = -1.0
+    if not 0 <= value <= BACKOFF_MAX:
+        raise ConfigError(
+            f"{BACKOFF_VARIABLE}={raw!r} is not a number of seconds from 0 to {BACKOFF_MAX:g}",
+            hint=f"unset {BACKOFF_VARIABLE} or fix its value",
+        )
+    return value
+
+
+class BoundedRetry(Retry):
+    """urllib3's Retry, with Retry-After capped so that a rate limit cannot stall a run."""
+
+    def get_retry_after(self, response: BaseHTTPResponse) -> float | None:
+        value = super().get_retry_after(response)
+        return None if value is None else min(value, RETRY_AFTER_MAX)
+
+
+def origin(url: str) -> tuple[str, str, int | None]:
+    parts = urlsplit(url)
+    scheme = parts.scheme.lower()
+    return scheme, (parts.hostname or "").lower(), parts.port or DEFAULT_PORTS.get(scheme)
+
+
+class StrictSession(requests.Session):
+    """A session that drops credentials on any change of scheme, host or port."""
+
+    def should_strip_auth(self, old_url: str, new_url: str) -> bool:
+        return origin(old_url) != origin(new_url)
+
+
+@dataclass(frozen=True)
+class Response:
+    url: str
+    status: int
+    headers: CaseInsensitiveDict[str]
+    body: bytes
+
+    def json(self) -> Any:
+        """The parsed body; HTML and non-JSON bodies are errors naming the URL."""
+        kind = self.headers.get("Content-Type", "").split(";")[0].strip().lower()
+        if kind in ("text/html", "application/xhtml+xml") or self.body.lstrip()[:1] == b"<":
+            raise RegistryError(
+                f"{self.url}: answered HTML instead of JSON (HTTP {self.status}), "
+                "likely a proxy, captive portal or login page",
+                hint="check registry.url and the network path to the registry",
+            )
+        try:
+            return json.loads(self.body)
+        except ValueError as e:
+            raise RegistryError(
+                f"{self.url}: response is not valid JSON ({e})",
+                hint="check registry.url and registry.api; retry if the registry was restarting",
+            ) from e
+
+
+class Transport:
+    """GET with retries and limits; one requests.Session per worker thread."""
+
+    def __init__(
+        self,
+        *,
+        connect_timeout: float,
+        read_timeout: float,
+        workers: int,
+        credentials: Credentials,
+        accept: str,
+        environ: Mapping[str, str] | None = None,
+    ) -> None:
+        env = os.environ if environ is None else environ
+        self.credentials = credentials
+        self.stats = FetchStats()
+        self._timeout = (connect_timeout, read_timeout)
+        self._workers = workers
+        self._accept = accept
+        self._backoff = backoff_factor(env)
+        self._local = threading.local()
+        self._sessions: list[requests.Session] = []
+        self._sessions_lock = threading.Lock()
+
+    def _session(self) -> requests.Session:
+        session: requests.Session | None = getattr(self._local, "session", None)
+        if session is None:
+            session = StrictSession()
+            retry = BoundedRetry(
+                total=MAX_RETRIES,
+                status_forcelist=RETRY_STATUSES,
+                allowed_methods=frozenset({"GET"}),
+                backoff_factor=self._backoff,
+                backoff_jitter=self._backoff,
+                backoff_max=BACKOFF_MAX,
+                respect_retry_after_header=True,
+                raise_on_status=False,
+            )
+            adapter = HTTPAdapter(
+                max_retries=retry, pool_connections=4, pool_maxsize=max(self._workers, 1)
+            )
+            session.mount("http://", adapter)
+            session.mount("https://", adapter)
+            session.auth = self.credentials.auth()
+            session.headers["Accept"] = self._accept
+            session.headers["User-Agent"] = "registry-contract"
+            self._local.session = session
+            with self._sessions_lock:
+                self._sessions.append(session)
+        return session
+
+    def get(self, url: str, *, etag: str | None = None) -> Response:
+        """GET `url`; returns 200, 304 and 404 responses, raises RegistryError for the rest."""
+        shown = public_url(url) or url
+        headers = {"If-None-Match": etag} if etag else {}
+        started = time.perf_counter()
+        try:
+            with self._session().get(
+                url, headers=headers, timeout=self._timeout, stream=True
+            ) as raw:
+                response = Response(shown, raw.status_code, raw.headers, _read_limited(raw, shown))
+        except requests.exceptions.SSLError as e:
+            raise RegistryError(
+                f"{shown}: TLS verification failed ({_reason(e)})",
+                hint="set REQUESTS_CA_BUNDLE to your CA bundle; verification stays on",
+            ) from e
+        except requests.RequestException as e:
+            if _is_timeout(e):
+                raise RegistryError(
+                    f"{shown}: timed out after {MAX_RETRIES} retries ({_reason(e)})",
+                    hint="check the registry, or raise registry.connect-timeout/read-timeout",
+                ) from e
+            raise RegistryError(
+                f"{shown}: request failed after {MAX_RETRIES} retries ({_reason(e)})",
+                hint="check that the registry is up and registry.url is right, then retry",
+            ) from e
+        self.stats.record(time.perf_counter() - started, not_modified=response.status == 304)
+        self._check_status(response)
+        return response
+
+    def _check_status(self, response: Response) -> None:
+        status = response.status
+        if status in (200, 304, 404):
+            return
+        if status in (401, 403):
+            what = "rejected" if self.credentials.present else "required but none were set"
+            raise RegistryError(
+                f"{response.url}: HTTP {status}, the registry credentials were {what}",
+                hint=f"set {self.credentials.variables} to credentials that may read the schemas",
+            )
+        if status in RETRY_STATUSES or status >= 500:
+            raise RegistryError(
+                f"{response.url}: HTTP {status} after {MAX_RETRIES} retries",
+                hint="the registry is unavailable or rate-limiting; retry later",
+            )
+        raise RegistryError(
+            f"{response.url}: unexpected HTTP {status}",
+            hint="check registry.url and registry.api",
+        )
+
+    def close(self) -> None:
+        with self._sessions_lock:
+            for session in self._sessions:
+                session.close()
+            self._sessions.clear()
+
+
+def _read_limited(raw: requests.Response, shown: str) -> bytes:
+    """Read at most MAX_BODY bytes; a larger body is refused without reading the rest."""
+    declared = raw.headers.get("Content-Length", "")
+    if declared.isdigit() and int(declared) > MAX_BODY:
+        raise _too_large(shown)
+    chunks: list[bytes] = []
+    size = 0
+    try:
+        for chunk in raw.iter_content(64 * 1024):
+            size += len(chunk)
+            if size > MAX_BODY:
+                raise _too_large(shown)
+            chunks.append(chunk)
+    except requests.RequestException as e:
+        raise RegistryError(
+            f"{shown}: the response body was cut off ({_reason(e)})",
+            hint="the registry or a proxy dropped the connection; retry later",
+        ) from e
+    return b"".join(chunks)
+
+
+def _too_large(shown: str) -> RegistryError:
+    return RegistryError(
+        f"{shown}: response body is larger than {MAX_BODY // (1024 * 1024)} MiB",
+        hint="check registry.url; schemas this large are not supported",
+    )
+
+
+def _cause(error: BaseException) -> BaseException:
+    """The urllib3 error behind a requests error, unwrapped from MaxRetryError."""
+    cause = error.args[0] if error.args and isinstance(error.args[0], BaseException) else error
+    return cause.reason if isinstance(cause, MaxRetryError) and cause.reason else cause
+
+
+def _is_timeout(error: requests.RequestException) -> bool:
+    cause = _cause(error)
+    if isinstance(cause, NewConnectionError):  # a subclass of ConnectTimeoutError, but refused
+        return False
+    return isinstance(error, requests.Timeout) or isinstance(cause, Urllib3TimeoutError)
+
+
+def _reason(error: BaseException) -> str:
+    """The innermost cause in a few words, without object reprs or repeated URLs."""
+    cause = _cause(error)
+    if isinstance(cause, ProtocolError) and len(cause.args) == 2:
+        first, second = map(str, cause.args)
+        text = first if second in first else f"{first} {second}"
+    else:
+        text = str(cause)
+    return _NOISE.sub("", text)[:200]

@@ -1,0 +1,222 @@
+"""Replay captured payloads (JSON Lines, optionally gzipped) against one locked schema."""
+
+from __future__ import annotations
+
+import gzip
+import io
+import json
+import time
+import zlib
+from collections import Counter
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from .errors import UsageError
+
+if TYPE_CHECKING:
+    from .validation import Issue, SchemaValidator
+
+UNPARSEABLE = "unparseable"
+MESSAGE_LIMIT = 200  # messages quote the payload; keep captured production data out of logs
+
+
+@dataclass(frozen=True)
+class SampleFailure:
+    """One failing line: where in the file and in the payload, which rule, why."""
+
+    line: int
+    rule: str
+    path: str | None
+    schema_path: str | None
+    message: str
+
+
+@dataclass
+class ReplayResult:
+    """Counts for every sample, rules by number of failing samples, and the first failures."""
+
+    file: str
+    schema: str
+    track: str
+    version: int | None
+    samples: int = 0
+    passed: int = 0
+    unparseable: int = 0
+    rules: Counter[tuple[str, str]] = field(default_factory=Counter)
+    failures: list[SampleFailure] = field(default_factory=list)
+    seconds: float = 0.0
+    fast: bool = True
+    slow_reason: str | None = None
+
+    @property
+    def failed(self) -> int:
+        return self.samples - self.passed
+
+    @property
+    def pass_rate(self) -> float:
+        return self.passed / self.samples if self.samples else 1.0
+
+
+def replay_samples(
+    path: Path, validator: SchemaValidator, result: ReplayResult, first: int
+) -> None:
+    """Validate every line of `path`, filling `result`; explains failures with the reference."""
+    started = time.perf_counter()
+    with open_lines(path) as lines:
+        _replay(lines, validator, result, first)
+    result.fast = validator.fast
+    result.slow_reason = validator.slow_reason
+    result.seconds = time.perf_counter() - started
+
+
+@contextmanager
+def open_lines(path: Path) -> Iterator[Iterable[str]]:
+    """The file's lines as text, gunzipped when it starts with the gzip magic bytes."""
+    try:
+        raw = path.open("rb")
+    except OSError as e:
+        raise UsageError(
+            f"--samples {path}: cannot read ({e.strerror})", hint="check the path"
+        ) from e
+    with raw:
+        gzipped = raw.peek(2)[:2] == b"\x1f\x8b"
+        binary = gzip.GzipFile(fileobj=raw, mode="rb") if gzipped else raw
+        # surrogateescape keeps a bad byte from ending the run; such lines are reported.
+        text = io.TextIOWrapper(binary, encoding="utf-8", errors="surrogateescape", newline="\n")
+        try:
+            yield text
+        except (OSError, EOFError, zlib.error) as e:  # a corrupt or truncated gzip stream
+            raise UsageError(f"--samples {path}: cannot read ({e})", hint="check the file") from e
+
+
+def _replay(
+    lines: Iterable[str], validator: SchemaValidator, result: ReplayResult, first: int
+) -> None:
+    constants: list[str] = []
+
+    def constant(name: str) -> float:
+        constants.append(name)  # NaN and Infinity are not plain JSON: the reference decides
+        return float(name)
+
+    decode = json.JSONDecoder(parse_constant=constant).decode
+    passes_fast = validator.passes_fast
+    samples = passed = 0
+    for number, line in enumerate(lines, start=1):
+        try:
+            if not line.isascii():
+                line.encode("utf-8")  # raises on bytes that were not UTF-8
+            payload = decode(line)
+        except ValueError as e:
+            if line.strip():
+                samples += 1
+                _unparseable(result, number, e, first)
+            continue
+        samples += 1
+        if constants:
+            constants.clear()
+            if passes_fast(payload):
+                passed += 1
+                continue
+        elif passes_fast(payload, plain_json=True):
+            passed += 1
+            continue
+        issues = validator.check(payload)
+        if not issues:  # jsonschema-rs was stricter than the reference; the reference wins
+            passed += 1
+            continue
+        _failure(result, number, issues, first)
+    result.samples += samples
+    result.passed += passed
+
+
+def _unparseable(result: ReplayResult, number: int, error: ValueError, first: int) -> None:
+    result.unparseable += 1
+    result.rules[(UNPARSEABLE, "")] += 1
+    if len(result.failures) < first:
+        reason = "not UTF-8" if isinstance(error, UnicodeError) else str(error).splitlines()[0]
+        message = f"not parseable as JSON: {reason}"
+        result.failures.append(SampleFailure(number, UNPARSEABLE, None, None, message))
+
+
+def _failure(result: ReplayResult, number: int, issues: list[Issue], first: int) -> None:
+    for rule in {(i.keyword, i.schema_path) for i in issues}:
+        result.rules[rule] += 1
+    if len(result.failures) < first:
+        best = issues[0]
+        message = _shorten(best.message)
+        if len(issues) > 1:
+            message += f" (and {len(issues) - 1} more)"
+        result.failures.append(
+            SampleFailure(number, best.keyword, best.path, best.schema_path, message)
+        )
+
+
+def _shorten(message: str) -> str:
+    return message if len(message) <= MESSAGE_LIMIT else message[: MESSAGE_LIMIT - 3] + "..."
+
+
+def render_replay_text(result: ReplayResult) -> str:
+    """A verdict line, the counts, failures by rule and the first failing lines."""
+    verdict = "PASS" if not result.failed else "FAIL"
+    rate = f"{result.pass_rate:.2%}"
+    speed = f", {result.samples / result.seconds:,.0f} samples/s" if result.seconds else ""
+    lines = [
+        f"registry-contract: {verdict} - {result.file} against "
+        f"{result.schema}@{result.track} (version {result.version})",
+        f"  {result.samples} sample(s): {result.passed} passed ({rate}), {result.failed} failed"
+        f" ({result.unparseable} unparseable); {result.seconds:.2f} s{speed}",
+    ]
+    if not result.fast:
+        lines.append(f"  note: checked by python-jsonschema alone: {result.slow_reason}")
+    if result.rules:
+        lines.append("  failing samples by rule (keyword at schema pointer):")
+        for (rule, schema_path), count in _by_count(result.rules):
+            lines.append(f"    {count:>9}  {rule} at {schema_path or '(root)'}")
+    if result.failures:
+        lines.append(f"  first {len(result.failures)} failing sample(s):")
+        for f in result.failures:
+            where = f" at {f.path or '(root)'}" if f.path is not None else ""
+            lines.append(f"    {result.file}:{f.line}{where}: {f.message} [{f.rule}]")
+    return "\n".join(lines) + "\n"
+
+
+def render_replay_json(result: ReplayResult) -> str:
+    """The same as a JSON document, for CI and scripts."""
+    data: dict[str, Any] = {
+        "result": "pass" if not result.failed else "fail",
+        "file": result.file,
+        "schema": result.schema,
+        "track": result.track,
+        "version": result.version,
+        "samples": result.samples,
+        "passed": result.passed,
+        "failed": result.failed,
+        "unparseable": result.unparseable,
+        "pass_rate": result.pass_rate,
+        "seconds": round(result.seconds, 6),
+        "validator": "jsonschema-rs" if result.fast else "python-jsonschema",
+        "slow_reason": result.slow_reason,
+        "rules": [
+            {"rule": rule, "schema_path": schema_path, "samples": count}
+            for (rule, schema_path), count in _by_count(result.rules)
+        ],
+        "failures": [
+            {
+                "file": result.file,
+                "line": f.line,
+                "path": f.path,
+                "schema_path": f.schema_path,
+                "rule": f.rule,
+                "message": f.message,
+            }
+            for f in result.failures
+        ],
+    }
+    return json.dumps(data, indent=2) + "\n"
+
+
+def _by_count(rules: Counter[tuple[str, str]]) -> list[tuple[tuple[str, str], int]]:
+    return sorted(rules.items(), key=lambda item: (-item[1], item[0]))

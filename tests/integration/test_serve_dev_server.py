@@ -1,0 +1,141 @@
+"""`registry-contract serve`: a lock folder over the core API, round-tripped through `lock`."""
+
+from __future__ import annotations
+
+import json
+import re
+import signal
+import subprocess
+import sys
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+import requests
+
+from registry_contract.lockfile import read_lock_files
+
+Cli = Callable[..., tuple[int, str, str]]
+ROOT = Path(__file__).resolve().parents[2]
+TOKEN = "serve-token-0123456789abcdef"
+
+
+class Server:
+    def __init__(self, *argv: str) -> None:
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "registry_contract", "serve", *argv],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        assert self.process.stdout is not None
+        self.banner = self.process.stdout.readline()
+        match = re.search(r" on (http://127\.0\.0\.1:\d+)$", self.banner.strip())
+        assert match, (self.banner, self.process.stderr and self.process.stderr.read())
+        self.url = match.group(1)
+
+    def stop(self, signum: int = signal.SIGTERM) -> tuple[int, str, str]:
+        if self.process.poll() is None:
+            self.process.send_signal(signum)
+        out, err = self.process.communicate(timeout=10)
+        return self.process.returncode, out, err
+
+
+@pytest.fixture
+def serve() -> Iterator[Callable[..., Server]]:
+    servers: list[Server] = []
+
+    def start(*argv: str) -> Server:
+        servers.append(Server(*argv))
+        return servers[-1]
+
+    yield start
+    for server in servers:
+        if server.process.poll() is None:
+            server.process.kill()
+            server.process.communicate()
+
+
+def content(lock_dir: Path) -> dict[str, object]:
+    """Every file's bytes, with lock.json's registry head (where it came from) set aside."""
+    files: dict[str, object] = dict(read_lock_files(lock_dir))
+    index = json.loads(files.pop("lock.json"))  # type: ignore[arg-type]
+    files["schemas"] = index["schemas"]
+    return files
+
+
+def test_lock_from_a_served_lock_reproduces_it_byte_for_byte(
+    serve: Callable[..., Server], project: Callable[..., Path], cli: Cli
+) -> None:
+    original = ROOT / "schemas-lock"
+    server = serve("--lock-dir", str(original))
+    assert server.banner == f"serving {original} on {server.url}\n"
+    root = project({"api": "core", "url": server.url}, schemas=dict.fromkeys(_names(original)))
+    code, _, err = cli("lock")
+    assert code == 0, err
+    assert content(root / "schemas-lock") == content(original)
+    head = json.loads((root / "schemas-lock" / "lock.json").read_text())["registry"]
+    assert head == {"api": "core", "url": server.url}
+    assert cli("lock", "--check")[0] == 0
+    assert server.stop() == (0, "stopped\n", "")
+
+
+def test_serve_requires_its_token(
+    serve: Callable[..., Server],
+    project: Callable[..., Path],
+    cli: Cli,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    original = ROOT / "schemas-lock"
+    server = serve("--lock-dir", str(original), "--token", TOKEN)
+    project({"api": "core", "url": server.url}, schemas=dict.fromkeys(_names(original)))
+    code, _, err = cli("lock")
+    assert code == 3
+    assert "HTTP 401" in err
+    monkeypatch.setenv("REGISTRY_TOKEN", TOKEN)
+    assert cli("lock")[0] == 0
+    code, out, err = server.stop(signal.SIGINT)
+    assert code == 0
+    assert TOKEN not in out + err
+
+
+def test_serve_answers_304_versions_and_the_listing(serve: Callable[..., Server]) -> None:
+    original = ROOT / "schemas-lock"
+    index = json.loads((original / "lock.json").read_text())["schemas"]
+    name = next(iter(index))
+    entry = index[name]["v1"]
+    server = serve("--lock-dir", str(original))
+    with requests.Session() as session:
+        listing = session.get(f"{server.url}/schemas", timeout=5).json()
+        assert listing["schemas"][0] == {"name": name, "tracks": sorted(index[name])}
+        url = f"{server.url}/schemas/{name}/tracks/v1"
+        first = session.get(url, timeout=5)
+        assert first.json()["version"] == entry["version"]
+        assert first.headers["ETag"] == f'"{entry["sha256"]}"'
+        again = session.get(url, headers={"If-None-Match": first.headers["ETag"]}, timeout=5)
+        assert (again.status_code, again.content) == (304, b"")
+        versions = session.get(f"{url}/versions", timeout=5).json()
+        assert versions == {"versions": [entry["version"]]}
+        pinned = session.get(f"{url}/versions/{entry['version']}", timeout=5)
+        assert pinned.content == first.content
+        assert session.get(f"{server.url}/schemas/{name}/tracks/v9", timeout=5).status_code == 404
+    assert server.stop()[0] == 0
+
+
+def test_serve_refuses_a_tampered_lock(tmp_path: Path, cli: Cli) -> None:
+    lock_dir = tmp_path / "schemas-lock"
+    original = ROOT / "schemas-lock"
+    lock_dir.mkdir()
+    for rel, data in read_lock_files(original).items():
+        (lock_dir / rel).parent.mkdir(parents=True, exist_ok=True)
+        (lock_dir / rel).write_bytes(data)
+    victim = next(p for p in lock_dir.rglob("v1.json"))
+    victim.write_text("{}\n")
+    code, out, err = cli("serve", "--lock-dir", str(lock_dir))
+    assert code == 4
+    assert "refusing to serve it" in err
+    assert out == ""
+
+
+def _names(lock_dir: Path) -> list[str]:
+    return list(json.loads((lock_dir / "lock.json").read_text())["schemas"])

@@ -1,0 +1,1 @@
+"""Reusable test support: the loopback fake registry."""
