@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
+from . import ACTION_REF, ACTION_REPOSITORY
 from .errors import ContractError
 
 if TYPE_CHECKING:
@@ -20,7 +21,7 @@ GATE_USES = re.compile(
     r"(^|/)registry-contract-action(/\.github/workflows/contract-gate\.ya?ml)?@"
     r"|^\./\.github/workflows/contract-gate\.ya?ml$"
 )
-GATE_WORKFLOW = "org/registry-contract-action/.github/workflows/contract-gate.yml@v1"
+GATE_WORKFLOW = f"{ACTION_REPOSITORY}/.github/workflows/contract-gate.yml@{ACTION_REF}"
 
 
 @dataclass(frozen=True)

@@ -8,10 +8,18 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urldefrag, urljoin
 
-# jsonschema-rs accepts only canonical 8-4-4-4-12 hex UUIDs and only emails with an "@", which
-# python-jsonschema accepts too; it may refuse more (then the reference decides), so these stay
-# native only where refusing more cannot turn into accepting more (no NON_MONOTONE keyword).
-NATIVE_FORMATS = frozenset({"uuid", "email", "idn-email"})
+# Formats jsonschema-rs may check natively, where it accepts no more than the reference does
+# except for strings that contain a marker (tests/unit/test_differential.py holds it to this):
+# only canonical 8-4-4-4-12 UUIDs (the reference's uuid.UUID takes more), only emails with an
+# "@" (all the reference asks), and date-times save leap seconds (":60") and year 0 ("0000-").
+# Refusing more is fine, the reference decides then, but only where refusing more cannot turn
+# into accepting more: with no NON_MONOTONE keyword in reach.
+NATIVE_FORMATS: dict[str, tuple[bytes, ...]] = {
+    "uuid": (),
+    "email": (),
+    "idn-email": (),
+    "date-time": (b":60", b"0000-"),
+}
 NON_MONOTONE = frozenset(
     {"not", "oneOf", "if", "maxContains", "unevaluatedProperties", "unevaluatedItems"}
 )
@@ -44,20 +52,35 @@ class SchemaScan:
     resources: dict[str, Any] = field(default_factory=dict)
 
 
-def build_fast_validator(
+@dataclass(frozen=True)
+class FastPath:
+    """jsonschema-rs validators whose "valid" the reference shares, or why there are none.
+
+    `validator` holds for any plain-JSON payload. `text_validator`, when there is one, also
+    checks the marked NATIVE_FORMATS natively; it holds for a payload parsed from JSON text
+    that contains none of `markers` (a `\\u` escape could spell one, so it is a marker too).
+    """
+
+    validator: Any = None
+    text_validator: Any = None
+    markers: tuple[bytes, ...] = ()
+    reason: str | None = None
+
+
+def build_fast_path(
     schema: Any, reference: Any, *, formats: bool, registry: Any = None
-) -> tuple[Any | None, str | None]:
-    """A jsonschema-rs validator mirroring `reference` (a python-jsonschema validator), or
-    (None, why) when they could disagree in a way this module cannot rule out."""
+) -> FastPath:
+    """jsonschema-rs validators mirroring `reference` (a python-jsonschema validator), or the
+    reason they could disagree in a way this module cannot rule out."""
     import jsonschema_rs
 
     rs_class = getattr(jsonschema_rs, RS_CLASS_BY_REFERENCE.get(type(reference).__name__, ""), None)
     if rs_class is None:
-        return None, f"jsonschema-rs has no {type(reference).__name__}"
+        return FastPath(reason=f"jsonschema-rs has no {type(reference).__name__}")
     scan = scan_schema(schema, registry)
     reason = _disagreement(scan)
     if reason:
-        return None, reason
+        return FastPath(reason=reason)
     kwargs: dict[str, Any] = {
         "validate_formats": formats,
         "ignore_unknown_formats": True,
@@ -66,19 +89,26 @@ def build_fast_validator(
     bridges = {k: v for k, v in _keyword_bridges(reference).items() if k in scan.keywords}
     if bridges:  # custom keywords cost jsonschema-rs time even where they do not occur
         kwargs["keywords"] = bridges
-    if formats:
-        kwargs["formats"] = _format_bridges(reference, scan)
     if scan.resources:
         kwargs["registry"] = jsonschema_rs.Registry(
             list(scan.resources.items()), retriever=_refuse_retrieval
         )
+    native = _native_formats(reference, scan) if formats else set()
+    markers = {m for name in native for m in NATIVE_FORMATS[name]}
     try:
-        return rs_class(schema, **kwargs), None
-    except (
-        Exception
-    ) as e:  # jsonschema-rs refuses the schema (metaschema, regex, $ref); ours may not
+        if formats:
+            exact = {n for n in native if not NATIVE_FORMATS[n]}
+            kwargs["formats"] = _format_bridges(reference, scan.formats - exact)
+        validator = rs_class(schema, **kwargs)
+        if not markers:
+            return FastPath(validator)
+        kwargs["formats"] = _format_bridges(reference, scan.formats - native)
+        text_markers = (b"\\u", *sorted(markers))
+        return FastPath(validator, rs_class(schema, **kwargs), text_markers)
+    except Exception as e:  # jsonschema-rs refuses the schema (metaschema, regex, $ref)
         first = str(e).strip().splitlines()
-        return None, f"jsonschema-rs cannot compile it: {first[0] if first else type(e).__name__}"
+        why = first[0] if first else type(e).__name__
+        return FastPath(reason=f"jsonschema-rs cannot compile it: {why}")
 
 
 def is_plain_json(value: Any) -> bool:
@@ -220,23 +250,25 @@ class _Ignored:
         pass
 
 
-def _format_bridges(reference: Any, scan: SchemaScan) -> dict[str, Callable[[str], bool]]:
-    """Every format the schemas use, checked by the reference's own format checker unless it is
-    a NATIVE_FORMATS one that the reference checks too and no NON_MONOTONE keyword is present."""
-    checker = reference.format_checker
-    monotone = not scan.keywords.intersection(NON_MONOTONE)
-    bridges = {}
-    for name in scan.formats:
-        if monotone and name in NATIVE_FORMATS and name in checker.checkers:
-            continue
-        bridges[name] = _conforms(checker, name)
-    return bridges
+def _native_formats(reference: Any, scan: SchemaScan) -> set[str]:
+    """The NATIVE_FORMATS in use that the reference checks too, when nothing is NON_MONOTONE."""
+    if scan.keywords.intersection(NON_MONOTONE):
+        return set()
+    checked = reference.format_checker.checkers
+    return {name for name in scan.formats if name in NATIVE_FORMATS and name in checked}
+
+
+def _format_bridges(reference: Any, names: set[str]) -> dict[str, Callable[[str], bool]]:
+    """These formats checked by the reference's own format checker, from inside jsonschema-rs."""
+    return {name: _conforms(reference.format_checker, name) for name in names}
 
 
 def _conforms(checker: Any, name: str) -> Callable[[str], bool]:
     if name not in checker.checkers:
         return lambda instance: True  # the reference does not check this format
     function, raises = checker.checkers[name]
+    if not raises:  # jsonschema-rs takes the result's truth, as FormatChecker does
+        return function  # type: ignore[no-any-return]
 
     def conforms(instance: str) -> bool:
         try:

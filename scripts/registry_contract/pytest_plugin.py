@@ -85,40 +85,38 @@ def _session(config: pytest.Config) -> ContractSession:
     return session
 
 
-def _collection_session(config: pytest.Config) -> ContractSession:
+def _message(problem: object) -> str:
+    """One line for pytest's output, with any secret of the environment masked."""
+    from .redact import redact
+
+    return redact(f"registry-contract: {problem}")
+
+
+def _session_or_usage_error(config: pytest.Config) -> ContractSession:
+    """Before collection: a problem stops the run, as a usage error, in one line."""
     from .errors import ContractError
 
     try:
         return _session(config)
     except ContractError as e:
-        raise pytest.UsageError(f"registry-contract: {e}") from None
+        raise pytest.UsageError(_message(e)) from None
 
 
-def _module_session(config: pytest.Config) -> ContractSession:
-    """In pytest_generate_tests: a problem is a collection error of that module, no traceback."""
+def _session_or_fail(config: pytest.Config) -> ContractSession:
+    """In a test (or collecting one module): a problem fails it, without a traceback."""
     from .errors import ContractError
 
     __tracebackhide__ = True
     try:
         return _session(config)
     except ContractError as e:
-        pytest.fail(f"registry-contract: {e}", pytrace=False)
-
-
-def _test_session(config: pytest.Config) -> ContractSession:
-    from .errors import ContractError
-
-    __tracebackhide__ = True
-    try:
-        return _session(config)
-    except ContractError as e:
-        pytest.fail(f"registry-contract: {e}", pytrace=False)
+        pytest.fail(_message(e), pytrace=False)
 
 
 def pytest_report_header(config: pytest.Config) -> list[str] | None:
     if not _explicit(config):
         return None
-    return _collection_session(config).header()
+    return _session_or_usage_error(config).header()
 
 
 def pytest_report_collectionfinish(config: pytest.Config, items: list[pytest.Item]) -> list[str]:
@@ -130,7 +128,7 @@ def pytest_report_collectionfinish(config: pytest.Config, items: list[pytest.Ite
     try:
         return _session(config).header()
     except ContractError as e:
-        return [f"registry-contract: error: {e}"]
+        return [_message(f"error: {e}")]
 
 
 def _uses_plugin(item: pytest.Item) -> bool:
@@ -166,7 +164,7 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     matrix = metafunc.config.getoption("registry_contract_track") == ALL
     if not wants_cases and not (matrix and "contract_track" in names):
         return
-    session = _module_session(metafunc.config)
+    session = _session_or_fail(metafunc.config)
     schema, only = _marker_args(metafunc.definition)
     if wants_cases and schema is None:
         pytest.fail(
@@ -216,17 +214,16 @@ def _skipped(reason: str, pair: bool = False, leg: str | None = None) -> Any:
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """Deselect contract tests whose marker `tracks` leave out the track this run is for."""
-    marked = [i for i in items if i.get_closest_marker(MARKER) is not None]
     option = config.getoption("registry_contract_track")
-    if not marked or option == ALL:
+    if option == ALL or not any(i.get_closest_marker(MARKER) for i in items):
         return
     keep: list[pytest.Item] = []
     drop: list[pytest.Item] = []
     for item in items:
-        schema, only = _marker_args(item) if item in marked else (None, None)
+        schema, only = _marker_args(item)
         track = option
         if only is not None and track is None and schema is not None:
-            track = _collection_session(config).resolve(schema, None).track
+            track = _session_or_usage_error(config).resolve(schema, None).track
         excluded = only is not None and track is not None and track not in only
         (drop if excluded else keep).append(item)
     if drop:
@@ -254,7 +251,7 @@ def _resolve(session: ContractSession, name: str, track: str | None) -> Resoluti
     __tracebackhide__ = True
     resolution = session.resolve(name, track)
     if resolution.problem is not None:
-        pytest.fail(f"registry-contract: {resolution.problem}", pytrace=False)
+        pytest.fail(_message(resolution.problem), pytrace=False)
     if resolution.track is None:
         pytest.skip(resolution.skip or "no locked track")
     return resolution
@@ -265,7 +262,7 @@ def registry_schema(
     request: pytest.FixtureRequest, contract_track: str | None
 ) -> Callable[[str], Any]:
     """`registry_schema(name)`: the schema document this test's track resolves to."""
-    session = _test_session(request.config)
+    session = _session_or_fail(request.config)
 
     def get(name: str) -> Any:
         __tracebackhide__ = True
@@ -281,7 +278,7 @@ def validate_payload(
     request: pytest.FixtureRequest, contract_track: str | None
 ) -> Callable[..., None]:
     """`validate_payload(name, payload, expected="valid")`: assert with a readable diff."""
-    session = _test_session(request.config)
+    session = _session_or_fail(request.config)
 
     def check(name: str, payload: Any, *, expected: str = "valid") -> None:
         __tracebackhide__ = True

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urldefrag, urljoin
 
 from .errors import LockError
-from .fastpath import build_fast_validator, is_plain_json
+from .fastpath import build_fast_path, is_plain_json
 
 if TYPE_CHECKING:
     import referencing
@@ -59,9 +59,11 @@ class SchemaValidator:
         if registry is not None:
             kwargs["registry"] = registry
         self._validator = cls(schema, **kwargs)
-        self._fast, self.slow_reason = build_fast_validator(
-            schema, self._validator, formats=formats, registry=registry
-        )
+        fast = build_fast_path(schema, self._validator, formats=formats, registry=registry)
+        self._fast = fast.validator
+        self._fast_text = fast.text_validator or fast.validator
+        self._markers = fast.markers
+        self.slow_reason = fast.reason
 
     @property
     def fast(self) -> bool:
@@ -71,12 +73,26 @@ class SchemaValidator:
     def is_valid(self, payload: Any) -> bool:
         return self.passes_fast(payload) or bool(self._validator.is_valid(payload))
 
-    def passes_fast(self, payload: Any, *, plain_json: bool = False) -> bool:
+    def passes_fast(self, payload: Any) -> bool:
         """True when jsonschema-rs accepts the payload, so the reference would too; False means
-        only "ask the reference". `plain_json` skips the type check for payloads that come
-        straight from `json.loads` without NaN or Infinity."""
+        only "ask the reference"."""
         fast = self._fast
-        if fast is None or not (plain_json or is_plain_json(payload)):
+        if fast is None or not is_plain_json(payload):
+            return False
+        try:
+            return bool(fast.is_valid(payload))
+        except Exception:  # a string jsonschema-rs cannot hold (lone surrogate), a bridge error
+            return False
+
+    def passes_fast_json(self, payload: Any, text: bytes) -> bool:
+        """`passes_fast` for the payload that parsing the JSON `text` gave, by a parser that
+        refuses NaN and Infinity and keeps integers exact (so it is plain JSON)."""
+        fast = self._fast_text
+        for marker in self._markers:
+            if marker in text:
+                fast = self._fast
+                break
+        if fast is None:
             return False
         try:
             return bool(fast.is_valid(payload))

@@ -3,8 +3,8 @@
 The pieces, built once per test session (see conftest.py):
 - a copy of this repository (git-tracked and untracked-but-not-ignored files) that act resolves
   `org/registry-contract-action@v1` to, through --local-repository;
-- small stand-ins for the third-party actions (checkout, setup-python, upload-artifact), also
-  resolved through --local-repository under the exact SHA the workflows pin;
+- small stand-ins for the third-party actions (stubs.py), also resolved through
+  --local-repository under the exact SHA the workflows pin;
 - a wheelhouse with everything the action installs, so its pip step runs with PIP_NO_INDEX.
 
 Each run starts the loopback fake registry and fake GitHub API next to act under driver.py,
@@ -55,6 +55,7 @@ class Toolkit:
         """--local-repository for our action and every pinned third-party action we stub."""
         seen: dict[str, str] = {f"{ACTION_REPOSITORY}@{ACTION_REF}": str(self.action_repo)}
         files = [self.action_repo / "action.yml"]
+        files += sorted((self.action_repo / ".github" / "actions").glob("*/action.yml"))
         for folder in (self.action_repo / ".github" / "workflows", *workflow_dirs):
             files += sorted(folder.glob("*.yml"))
         for path in files:
@@ -156,6 +157,7 @@ def run_act(
     inputs: dict[str, str] | None = None,
     github_seed: dict[str, Any] | None = None,
     github_faults: list[dict[str, Any]] | None = None,
+    github_accepts: str = GITHUB_TOKEN,
     job: str | None = None,
 ) -> ActRun:
     """Run one workflow of `repo` under act with the loopback registry and GitHub API."""
@@ -178,7 +180,7 @@ def run_act(
                 "--seed",
                 str(seed),
                 "--token",
-                GITHUB_TOKEN,
+                github_accepts,
             ],
             "log": str(work / "fake-github.log"),
             "env": {"PATH": SYSTEM_PATH},
@@ -274,6 +276,25 @@ def run_act(
     )
 
 
+def seed_from(github: dict[str, Any]) -> dict[str, Any]:
+    """The fake GitHub's data after a run, as the seed of the next run (issues and labels)."""
+    repo = github.get("repos", {}).get(REPOSITORY, {})
+    issues = [
+        {
+            "repo": REPOSITORY,
+            "number": i["number"],
+            "title": i["title"],
+            "body": i["body"],
+            "labels": [label["name"] for label in i["labels"]],
+            "state": i["state"],
+        }
+        for i in repo.get("issues", [])
+        if "pull_request" not in i
+    ]
+    labels = [{"repo": REPOSITORY, **label} for label in repo.get("labels", [])]
+    return {"labels": labels, "issues": issues}
+
+
 # --- building the session's pieces ---------------------------------------------------------
 
 
@@ -292,108 +313,6 @@ def copy_repository(source: Path, dest: Path) -> Path:
             target.parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(path, target)
     return dest
-
-
-def write_stubs(dest: Path, python: str, virtualenv: str) -> dict[str, Path]:
-    """Composite stand-ins for the pinned third-party actions."""
-    stubs = {
-        "actions/checkout": STUB_CHECKOUT,
-        "actions/setup-python": STUB_SETUP_PYTHON.replace("@PYTHON@", python).replace(
-            "@VIRTUALENV@", virtualenv
-        ),
-        "actions/upload-artifact": STUB_UPLOAD_ARTIFACT,
-        "actions/cache": STUB_CACHE,
-    }
-    paths = {}
-    for name, text in stubs.items():
-        folder = dest / name.replace("/", "-")
-        folder.mkdir(parents=True, exist_ok=True)
-        (folder / "action.yml").write_text(text, "utf-8")
-        paths[name] = folder
-    return paths
-
-
-# act copies the workspace itself for a checkout of the repository under test; this stub only
-# runs if a workflow checks out something else, which ours must not do.
-STUB_CHECKOUT = """\
-name: checkout (e2e stub)
-description: Fails, because act should have copied the workspace instead of running checkout.
-inputs:
-  repository: {description: ignored, required: false}
-  ref: {description: ignored, required: false}
-  fetch-depth: {description: ignored, required: false}
-  persist-credentials: {description: ignored, required: false}
-runs:
-  using: composite
-  steps:
-    - shell: bash
-      run: echo "::error::the checkout stub ran; act did not copy the workspace" && exit 1
-"""
-
-STUB_SETUP_PYTHON = """\
-name: setup-python (e2e stub)
-description: Puts a fresh virtualenv of the test's Python on PATH, like setup-python's tool cache.
-inputs:
-  python-version: {description: recorded, required: false, default: ""}
-  update-environment: {description: put it on PATH, required: false, default: "true"}
-outputs:
-  python-version: {description: the version, value: "${{ steps.venv.outputs.python-version }}"}
-  python-path: {description: the interpreter, value: "${{ steps.venv.outputs.python-path }}"}
-runs:
-  using: composite
-  steps:
-    - id: venv
-      shell: bash
-      env:
-        WANTED: ${{ inputs.python-version }}
-        UPDATE: ${{ inputs.update-environment }}
-      run: |
-        dir="$(mktemp -d "$RUNNER_TEMP/setup-python-XXXXXX")"
-        "@VIRTUALENV@" --quiet --no-periodic-update --python "@PYTHON@" "$dir"
-        if [ "$UPDATE" = true ]; then echo "$dir/bin" >> "$GITHUB_PATH"; fi
-        echo "setup-python stub: asked for python-version=$WANTED"
-        echo "python-version=$("$dir/bin/python" -c 'import platform; print(platform.python_version())')" >> "$GITHUB_OUTPUT"
-        echo "python-path=$dir/bin/python" >> "$GITHUB_OUTPUT"
-"""
-
-STUB_UPLOAD_ARTIFACT = """\
-name: upload-artifact (e2e stub)
-description: Copies the files to $RCG_E2E_ARTIFACTS/NAME, where the test can read them.
-inputs:
-  name: {description: artifact name, required: false, default: artifact}
-  path: {description: files, required: true}
-  if-no-files-found: {description: ignored, required: false, default: warn}
-  retention-days: {description: ignored, required: false, default: ""}
-runs:
-  using: composite
-  steps:
-    - shell: bash
-      env:
-        NAME: ${{ inputs.name }}
-        FILES: ${{ inputs.path }}
-      run: |
-        mkdir -p "$RCG_E2E_ARTIFACTS/$NAME"
-        # Like upload-artifact: a folder uploads its contents, a file itself.
-        while IFS= read -r file; do
-          if [ -d "$file" ]; then cp -r "$file/." "$RCG_E2E_ARTIFACTS/$NAME/"
-          elif [ -e "$file" ]; then cp "$file" "$RCG_E2E_ARTIFACTS/$NAME/"; fi
-        done <<< "$FILES"
-        echo "upload-artifact stub: $NAME"
-"""
-
-# action.yml skips its pip cache when PIP_NO_INDEX is set; this stub is never expected to run.
-STUB_CACHE = """\
-name: cache (e2e stub)
-description: Fails, because an offline install must not restore or save a pip cache.
-inputs:
-  path: {description: ignored, required: false}
-  key: {description: ignored, required: false}
-runs:
-  using: composite
-  steps:
-    - shell: bash
-      run: echo "::error::the cache stub ran" && exit 1
-"""
 
 
 def netns_works() -> bool:

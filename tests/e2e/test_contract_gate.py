@@ -5,18 +5,16 @@ from __future__ import annotations
 import json
 import shutil
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import Consumer
+from consumers import OVERCAPACITY, Consumer, add_overcapacity_fixture, cap_lag
 from harness import REGISTRY_TOKEN, REPOSITORY, ActRun, Toolkit, run_act
 
 pytestmark = pytest.mark.e2e
 
 CONTRACT = ".github/workflows/contract.yml"
 PR_NUMBER = 7
-OVERCAPACITY = "contracts/telemetry.FeedbackEvent/valid/over-capacity.json"
 
 
 def gate(
@@ -45,29 +43,10 @@ def gate(
     return run
 
 
-def add_overcapacity_fixture(consumer: Consumer) -> None:
-    source = consumer.repo / "contracts/telemetry.FeedbackEvent/valid/soft-backpressure.yaml"
-    event = {
-        "event_id": "6a0f8a8e-2b1c-4f7e-9a55-3c2d1e0f9b77",
-        "source": "pipeline",
-        "coordinator_id": "coord-eu-1",
-        "queue_size": 1500,
-        "queue_capacity": 1000,
-        "utilisation": 1.5,
-        "backpressure": "hard",
-        "timestamp": "2026-11-02T09:20:00Z",
-    }
-    assert source.is_file()
-    (consumer.repo / OVERCAPACITY).write_text(json.dumps(event, indent=2) + "\n", "utf-8")
-
-
-def cap_lag(document: dict[str, Any]) -> None:
-    """Narrow v2: lag_ms gets a maximum, so old v2 events with a larger lag are now rejected."""
-    document["properties"]["lag_ms"]["maximum"] = 60000
-
-
 def report(run: ActRun, artifact: str) -> dict[str, Any]:
-    loaded: dict[str, Any] = json.loads((run.artifacts / artifact / "report.json").read_text("utf-8"))
+    loaded: dict[str, Any] = json.loads(
+        (run.artifacts / artifact / "report.json").read_text("utf-8")
+    )
     return loaded
 
 

@@ -26,6 +26,8 @@ EXAMPLE_WORKFLOWS = sorted(
 )
 ALL_WORKFLOWS = WORKFLOWS + EXAMPLE_WORKFLOWS
 ACTION = ROOT / "action.yml"
+ACTIONS = [ACTION, *sorted((ROOT / ".github" / "actions").glob("*/action.yml"))]
+TEMPLATES = sorted((ROOT / "scripts" / "registry_contract" / "data" / "templates").glob("*.yml"))
 _OUR_USES = re.compile(r"^\s*(?:-\s*)?uses:\s*(['\"]?)(?P<target>[^\s'\"#]+)\1", re.MULTILINE)
 
 
@@ -50,7 +52,9 @@ def rel(paths: list[Path]) -> list[str]:
 def test_every_workflow_and_example_exists() -> None:
     names = {p.name for p in WORKFLOWS}
     assert {"contract-gate.yml", "drift.yml", "refresh-lock.yml", "ci.yml"} <= names
-    assert len(EXAMPLE_WORKFLOWS) == len(EXAMPLES)
+    for name in EXAMPLES:
+        assert (ROOT / "examples" / name / ".github" / "workflows" / "contract.yml").is_file()
+        assert (ROOT / "examples" / name / "registry-contract.yml").is_file()
     assert ACTION.is_file()
 
 
@@ -64,7 +68,7 @@ def test_actionlint_with_shellcheck_finds_nothing() -> None:
     ("schema", "paths"),
     [
         pytest.param("vendor.github-workflows", ALL_WORKFLOWS, id="workflows"),
-        pytest.param("vendor.github-actions", [ACTION], id="action"),
+        pytest.param("vendor.github-actions", ACTIONS, id="actions"),
         pytest.param("vendor.dependabot", [ROOT / ".github" / "dependabot.yml"], id="dependabot"),
     ],
 )
@@ -96,7 +100,7 @@ def test_every_job_has_least_privilege_a_timeout_and_concurrency() -> None:
 
 
 def test_inputs_reach_run_scripts_only_through_env() -> None:
-    for path in [*ALL_WORKFLOWS, ACTION]:
+    for path in [*ALL_WORKFLOWS, *ACTIONS]:
         document = yaml.safe_load(path.read_text("utf-8"))
         jobs = document.get("jobs") or {"action": document.get("runs", {})}
         for name, job in jobs.items():
@@ -108,7 +112,7 @@ def test_third_party_actions_are_pinned_by_sha_with_a_version_comment() -> None:
     pinned = re.compile(
         r"uses: (?!\./)(?!org/registry-contract-action)[\w.-]+/[\w./-]+@[0-9a-f]{40} # v\d+\.\d+\.\d+$"
     )
-    for path in [*ALL_WORKFLOWS, ACTION]:
+    for path in [*ALL_WORKFLOWS, *ACTIONS]:
         for line in path.read_text("utf-8").splitlines():
             stripped = line.strip().removeprefix("- ")
             if not stripped.startswith("uses:") or ACTION_REPOSITORY in stripped:
@@ -120,16 +124,15 @@ def test_third_party_actions_are_pinned_by_sha_with_a_version_comment() -> None:
 
 def test_our_action_is_named_by_one_release_constant_everywhere() -> None:
     """A release retags ACTION_REF; every reference to our action and workflows must follow."""
-    texts = [*ALL_WORKFLOWS, ROOT / "docs" / "workflows.md"]
+    docs = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
+    name = ACTION_REPOSITORY.split("/")[1]
     found = 0
-    for path in texts:
-        text = path.read_text("utf-8")
-        for match in _OUR_USES.finditer(text):
-            target = match["target"]
-            if not target.startswith(ACTION_REPOSITORY.split("/")[0] + "/registry-contract"):
+    for path in [*ALL_WORKFLOWS, *ACTIONS, *TEMPLATES, *docs]:
+        for match in _OUR_USES.finditer(path.read_text("utf-8")):
+            repo, _, ref = match["target"].partition("@")
+            if repo.split("/")[1:2] != [name]:
                 continue
             found += 1
-            repo, _, ref = target.partition("@")
-            assert repo.split("/")[:2] == ACTION_REPOSITORY.split("/"), f"{path}: {target}"
-            assert ref == ACTION_REF, f"{path}: {target} (expected @{ACTION_REF})"
-    assert found >= 1 + len(EXAMPLES)
+            assert "/".join(repo.split("/")[:2]) == ACTION_REPOSITORY, f"{path}: {match['target']}"
+            assert ref == ACTION_REF, f"{path}: {match['target']} (expected @{ACTION_REF})"
+    assert found >= 3 + len(EXAMPLES)

@@ -6,9 +6,10 @@ import pytest
 
 from registry_contract.cli import main
 from registry_contract.config import find_config, load_config
+from registry_contract.doctor import GATE_WORKFLOW
 from registry_contract.yamlio import load_yaml
 
-GATE = "org/registry-contract-action/.github/workflows/contract-gate.yml@v1"
+GATE = GATE_WORKFLOW
 
 
 @pytest.fixture
@@ -87,3 +88,24 @@ def test_init_refuses_a_bad_schema_name_with_exit_2(
     assert main(["init", "--schema", "a/b"]) == 2
     assert "schema name 'a/b'" in capsys.readouterr().err
     assert list(empty.iterdir()) == []
+
+
+@pytest.mark.e2e
+def test_the_generated_workflow_passes_actionlint_and_zizmor(
+    empty: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import subprocess
+    import sys
+
+    assert main(["init", "--schema", "a.B"]) == 0
+    bin_dir = Path(sys.executable).parent
+    workflow = ".github/workflows/contract-gate.yml"
+    config = Path(__file__).resolve().parents[2] / "zizmor.yml"
+    for argv in (
+        [bin_dir / "actionlint", "-shellcheck", bin_dir / "shellcheck", workflow],
+        [bin_dir / "zizmor", "--offline", "--config", config, workflow],
+    ):
+        done = subprocess.run(
+            [str(a) for a in argv], cwd=empty, capture_output=True, text=True, check=False
+        )
+        assert done.returncode == 0, done.stdout + done.stderr

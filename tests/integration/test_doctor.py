@@ -12,17 +12,13 @@ from typing import Any
 import pytest
 
 from registry_contract.cli import main
+from registry_contract.doctor import GATE_WORKFLOW
 
 ROOT = Path(__file__).resolve().parents[2]
 FEEDBACK = "telemetry.FeedbackEvent"
 RATE = "telemetry.RateAdjustment"
 TOKEN = "doctor-secret-token"
-WORKFLOW = """\
-on: pull_request
-jobs:
-  contract:
-    uses: org/registry-contract-action/.github/workflows/contract-gate.yml@v1
-"""
+WORKFLOW = f"on: pull_request\njobs:\n  contract:\n    uses: {GATE_WORKFLOW}\n"
 
 Serve = Callable[..., str]
 
@@ -32,7 +28,9 @@ def doctor(
 ) -> tuple[int, dict[str, dict[str, Any]], str]:
     """Run doctor twice, as JSON (parsed, keyed by subject) and as text."""
     code = main(["doctor", "--format", "json", *args])
-    report = json.loads(capsys.readouterr().out)
+    captured = capsys.readouterr()
+    assert captured.out, captured.err
+    report = json.loads(captured.out)
     text_code = main(["doctor", *args])
     text = capsys.readouterr().out
     assert text_code == code
@@ -97,7 +95,7 @@ def test_everything_in_place_passes_with_a_checklist(
     assert {c["status"] for c in checks.values()} == {"ok"}
     assert checks["lock fresh"]["message"] == "schemas-lock matches the registry"
     assert text.splitlines()[0] == "registry-contract doctor: everything the gate needs is in place"
-    assert "✅ workflow: .github/workflows/contract.yml calls org/registry-contract-action" in text
+    assert f"✅ workflow: .github/workflows/contract.yml calls {GATE_WORKFLOW}" in text
 
 
 def test_json_output_has_a_stable_shape(

@@ -2,18 +2,34 @@
 
 from __future__ import annotations
 
+import importlib
 import json
 import shutil
 import threading
 from collections.abc import Iterator
 from pathlib import Path
 
-import jsonschema
 import pytest
 
-# pytester restores sys.modules after every inner run, so anything first imported there is
-# imported again by the next run; jsonschema's format checkers alone take seconds to import.
-assert jsonschema.Draft202012Validator.FORMAT_CHECKER is not None
+# pytester restores sys.modules after every inner run: whatever an inner run imports first is
+# dropped and imported anew later, which is slow (jsonschema's format checkers take seconds)
+# and breaks identity checks in later tests (requests' cookie jars against http.cookiejar).
+# So everything the plugin uses is imported here, before any inner run.
+for _module in (
+    "jsonschema",
+    "referencing",
+    "requests",
+    "yaml",
+    "registry_contract.drift",
+    "registry_contract.gate",
+    "registry_contract.payload_diff",
+    "registry_contract.pytest_support",
+    "registry_contract.registry.core",
+    "registry_contract.registry.fetch",
+    "registry_contract.registry.serve",
+    "registry_contract.yamlio",
+):
+    importlib.import_module(_module)
 
 pytest_plugins = ["pytester"]
 

@@ -10,6 +10,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from registry_contract.doctor import GATE_WORKFLOW
+
 ROOT = Path(__file__).resolve().parents[2]
 MARKER = "<!-- walkthrough -->"
 BLOCK = re.compile(r"^```bash\n(.*?)^```", re.DOTALL | re.MULTILINE)
@@ -72,5 +74,5 @@ def test_the_walkthrough_runs_as_written(tmp_path: Path) -> None:
     assert any(line.startswith("registry-contract: FAIL") for line in lines), output
     assert "over-capacity.json" in output and "/utilisation" in output
     assert "the gate failed with exit code 1, as it should" in lines
-    assert "uses: org/registry-contract-action/.github/workflows/contract-gate.yml@v1" in output
+    assert f"uses: {GATE_WORKFLOW}" in output
     assert "Add the contract gate" in output

@@ -5,16 +5,14 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from compat_helpers import case_params, load_cases, options_of
+from compat_helpers import case_params, load_cases, real_validator, verdict
 
-from registry_contract.compat import RULE_IDS, check_compatibility
+from registry_contract.compat import RULE_IDS
 
 
 @pytest.mark.parametrize("case", case_params())
 def test_corpus_case_matches_expected_verdicts_and_rules(case: dict[str, Any]) -> None:
-    options = options_of(case)
-    backward = check_compatibility(case["old"], case["new"], "BACKWARD", **options)
-    forward = check_compatibility(case["old"], case["new"], "FORWARD", **options)
+    backward, forward = verdict(case, "BACKWARD"), verdict(case, "FORWARD")
     summary = [(c.rule, c.path, c.direction, c.message) for c in backward.changes]
     assert (backward.compatible, forward.compatible) == (case["backward"], case["forward"]), summary
     assert sorted({c.rule for c in backward.changes}) == case["rules"], summary
@@ -22,12 +20,22 @@ def test_corpus_case_matches_expected_verdicts_and_rules(case: dict[str, Any]) -
 
 @pytest.mark.parametrize("case", case_params())
 def test_corpus_breaks_are_proven_by_a_witness_unless_undecidable(case: dict[str, Any]) -> None:
-    options = options_of(case)
     for level in ("BACKWARD", "FORWARD"):
-        result = check_compatibility(case["old"], case["new"], level, **options)
-        breaking = [c for c in result.changes if c.breaking]
+        breaking = [c for c in verdict(case, level).changes if c.breaking]
         if breaking and not any(c.rule.startswith("undecidable-") for c in breaking):
             assert any(c.has_witness for c in breaking), [c.to_dict() for c in breaking]
+
+
+@pytest.mark.parametrize("case", case_params())
+def test_every_witness_is_valid_under_one_version_and_invalid_under_the_other(
+    case: dict[str, Any],
+) -> None:
+    old, new = real_validator(case["old"]), real_validator(case["new"])
+    for change in verdict(case, "BACKWARD").changes:
+        if change.has_witness:
+            source, target = (old, new) if change.direction == "narrows" else (new, old)
+            assert source.is_valid(change.witness), change.to_dict()
+            assert not target.is_valid(change.witness), change.to_dict()
 
 
 def test_corpus_is_large_and_covers_every_rule() -> None:

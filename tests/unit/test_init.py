@@ -5,6 +5,7 @@ from pathlib import Path
 import pytest
 
 from registry_contract.config import Config, load_config
+from registry_contract.doctor import GATE_WORKFLOW
 from registry_contract.errors import ConfigError, UsageError
 from registry_contract.init import (
     EXAMPLE_SCHEMA,
@@ -81,7 +82,7 @@ def test_plan_has_config_one_example_per_schema_and_the_workflow() -> None:
     assert "a.B" in example and load_yaml(example) == {}
     workflow = load_yaml(files[WORKFLOW_PATH])
     job = workflow["jobs"]["contract"]
-    assert job["uses"] == "org/registry-contract-action/.github/workflows/contract-gate.yml@v1"
+    assert job["uses"] == GATE_WORKFLOW
     assert workflow["permissions"] == {} and job["permissions"]["contents"] == "read"
 
 

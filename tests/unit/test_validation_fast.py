@@ -36,7 +36,9 @@ def test_a_valid_payload_passes_fast_and_an_invalid_one_is_left_to_the_reference
     )
     schema = json.loads((ROOT / "schemas-lock/telemetry.FeedbackEvent/v2.json").read_text())
     checked = validator(schema)
-    assert checked.passes_fast(event, plain_json=True)
+    assert checked.passes_fast(event) and checked.passes_fast_json(
+        event, json.dumps(event).encode()
+    )
     bad = dict(event, utilisation=1.5)
     assert not checked.passes_fast(bad)
     assert not checked.is_valid(bad)
@@ -85,6 +87,35 @@ def test_the_reference_wins_where_jsonschema_rs_alone_would_differ(
     assert checked.fast, checked.slow_reason
     assert checked.is_valid(payload) is valid
     assert not checked.passes_fast(payload) or valid
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        pytest.param(b'"2026-12-31T23:59:60Z"', id="leap-second"),
+        pytest.param(b'"0000-01-01T00:00:00Z"', id="year-zero"),
+        pytest.param(b'"2026-12-31T23:59:\\u0036\\u0030Z"', id="escaped-leap-second"),
+    ],
+)
+def test_json_text_with_a_marker_gets_the_reference_date_time_check(text: bytes) -> None:
+    checked = validator({"format": "date-time"})
+    payload = json.loads(text)
+    assert not checked.passes_fast_json(payload, text)
+    assert not checked.is_valid(payload)
+
+
+def test_json_text_without_markers_takes_the_native_date_time_check() -> None:
+    checked = validator({"type": "object", "properties": {"at": {"format": "date-time"}}})
+    assert set(checked._markers) == {b"\\u", b":60", b"0000-"}
+    assert checked._fast_text is not checked._fast
+    assert checked.passes_fast_json(
+        {"at": "2026-11-02T09:15:00Z"}, b'{"at":"2026-11-02T09:15:00Z"}'
+    )
+
+
+def test_no_native_formats_where_refusing_more_could_accept_more() -> None:
+    checked = validator({"not": {"format": "date-time"}})
+    assert checked._markers == () and checked._fast_text is checked._fast
 
 
 def test_formats_false_is_mirrored_by_the_fast_path() -> None:

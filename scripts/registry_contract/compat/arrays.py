@@ -6,7 +6,7 @@ from typing import Any
 
 from .conj import Conj, flatten
 from .context import Ctx, Finding
-from .equality import is_true_schema, same_schema
+from .equality import is_true_schema
 from .instance import build_instance
 from .views import View
 from .witness import lift
@@ -104,7 +104,10 @@ def _positions(a: Conj, b: Conj, ctx: Ctx, high: int | None) -> list[Finding]:
         found = run.recurse(sub, sup, inner)
         if found and is_true_schema(run.sub, sub):
             code = "prefix-item-new" if i < b.prefix_length() else "items-new"
-            message = f"{ctx.sup_label} constrains {where}; {ctx.sub_label} allows any value: {found[0].message}"
+            message = (
+                f"{ctx.sup_label} constrains {where}; {ctx.sub_label} allows any value:"
+                f" {found[0].message}"
+            )
             same_level = [f for f in found if f.frames == inner.frames]
             findings.append(inner.finding(code, a.pointer, sup[0], message, _chain(same_level)))
         else:
@@ -166,16 +169,20 @@ def _max_contains(a: Conj, v: View, ctx: Ctx, high: int | None) -> list[Finding]
         return []
     ours = [o for o in a.views if o.contains]
     run = ctx.run
-    for o in ours:
-        if o.max_contains is not None and o.max_contains <= limit and o.contains:
-            if same_schema(run.sub, o.contains, run.sup, v.contains):
-                return []
+    reverse = run.reverse()
+    for o in ours:  # fewer matches of a wider `contains` bound the matches of a narrower one
+        tighter = o.max_contains is not None and o.max_contains <= limit
+        if tighter and o.contains and not reverse.recurse((v.contains,), (o.contains,), Ctx(reverse)):
+            return []
     code = (
         "max-contains-tighter"
         if any(o.max_contains is not None for o in ours)
         else "max-contains-new"
     )
-    message = f"{ctx.sub_label} allows more than {limit} matching item(s); {ctx.sup_label} has maxContains {limit}"
+    message = (
+        f"{ctx.sub_label} allows more than {limit} matching item(s);"
+        f" {ctx.sup_label} has maxContains {limit}"
+    )
     return [ctx.finding(code, a.pointer, v.at("maxContains"), message, _arrays(a, limit + 1, True))]
 
 

@@ -30,7 +30,10 @@ def check_combinators(a: Conj, b: Conj, ctx: Ctx, kinds: frozenset[str]) -> list
         if disjoint(a, (negative,), ctx, kinds):
             continue
         code = "not-other" if a.nots else "not-new"
-        message = f"{ctx.sup_label} excludes the instances of its `not` schema; {ctx.sub_label} may allow some"
+        message = (
+            f"{ctx.sup_label} excludes the instances of its `not` schema;"
+            f" {ctx.sub_label} may allow some"
+        )
         findings.append(
             ctx.finding(
                 code,
@@ -98,7 +101,10 @@ def _alternatives(a: Conj, choice: Choice, ctx: Ctx, kind: str) -> list[Finding]
     ]
     where = choice.owner.at(choice.keyword)
     if not candidates:
-        message = f"{ctx.sub_label} allows {kind} values here; no {choice.keyword} branch of {ctx.sup_label} does"
+        message = (
+            f"{ctx.sub_label} allows {kind} values here;"
+            f" no {choice.keyword} branch of {ctx.sup_label} does"
+        )
         return [ctx.finding("type", a.where("kinds", "type"), where, message, _built(a, kind))]
     if len(candidates) == 1:
         return candidates[0][1]
@@ -128,7 +134,8 @@ def _exclusive(a: Conj, choice: Choice, ctx: Ctx, kind: str, chosen: str) -> lis
         message = (
             f"{ctx.sub_label} instances match both {chosen} and {other} of {ctx.sup_label}'s oneOf"
             if inside
-            else f"{ctx.sub_label} instances may match both {chosen} and {other} of {ctx.sup_label}'s oneOf"
+            else f"{ctx.sub_label} instances may match both {chosen} and {other}"
+            f" of {ctx.sup_label}'s oneOf"
         )
         undecided = None if inside else "undecidable-one-of"
         findings.append(

@@ -86,14 +86,15 @@ def _trivial(view: Any) -> bool:
     return bool(view.kinds is None and view.enum is None and _NO_ASSERTIONS(view))
 
 
-def _NO_ASSERTIONS(view: Any) -> bool:  # noqa: N802 - reads as a predicate table
+def _NO_ASSERTIONS(view: Any) -> bool:
     return not any(
         getattr(view, a) not in (None, (), False, {})
         for a in (
             "lower", "upper", "multiple_of", "min_length", "max_length", "pattern", "format",
             "prefix", "items", "contains", "min_items", "max_items", "unique", "properties",
             "pattern_properties", "additional", "property_names", "required", "min_properties",
-            "max_properties", "dependent_required", "dependent_schemas", "dynamic_ref", "unevaluated",
+            "max_properties", "dependent_required", "dependent_schemas", "dynamic_ref",
+            "unevaluated",
         )
     )  # fmt: skip
 
@@ -111,13 +112,23 @@ def check_branch(a: Conj, b: Conj, ctx: Ctx, only: frozenset[str] | None) -> lis
         return findings + [
             _type_finding(a, b, ctx, k, "accepts nothing here") for k in _ordered(kinds)
         ]
-    for kind in _ordered(kinds):
+    live = [kind for kind in _ordered(kinds) if not _excluded(a, ctx, kind)]
+    for kind in live:
         findings.extend(check_kind(a, b, ctx, kind))
-    return findings + combinators.check_combinators(a, b, ctx, kinds)
+    return findings + combinators.check_combinators(a, b, ctx, frozenset(live))
 
 
 def _ordered(kinds: frozenset[str]) -> list[str]:
     return [k for k in _KIND_ORDER if k in kinds]
+
+
+def _excluded(a: Conj, ctx: Ctx, kind: str) -> bool:
+    """True when SUB's values of `kind` all fall inside a schema SUB excludes (a negative)."""
+    if not a.negatives or ctx.run.plain:
+        return False
+    inner = ctx.run.within_sub()
+    only = frozenset({kind})
+    return any(not inner.recurse(a.pointers, (n,), Ctx(inner), only) for n in a.negatives)
 
 
 def check_kind(a: Conj, b: Conj, ctx: Ctx, kind: str) -> list[Finding]:
@@ -164,7 +175,10 @@ def _enum_finding(a: Conj, b: Conj, ctx: Ctx, kind: str) -> Finding:
 
     where = b.enum[0][1] if b.enum else b.pointer
     listed = where.rsplit("/", 1)[0] if where.rsplit("/", 1)[-1].isdigit() else where
-    message = f"{ctx.sub_label} allows any of its {KIND_NAME[kind]}; {ctx.sup_label} lists the values allowed"
+    message = (
+        f"{ctx.sub_label} allows any of its {KIND_NAME[kind]};"
+        f" {ctx.sup_label} lists the values allowed"
+    )
     return ctx.finding("enum-new", a.pointer, listed, message, candidates)
 
 
@@ -184,7 +198,10 @@ def _unknowns(a: Conj, b: Conj, ctx: Ctx) -> list[Finding]:
                 found.append(ctx.finding(rule, a.pointer, where, message, undecided=rule))
     for where in b.unevaluated:
         if not any(is_same(ctx.run, p, where) for p in a.unevaluated):
-            message = f"{ctx.sup_label} uses unevaluatedProperties/unevaluatedItems, which depend on every applicator"
+            message = (
+                f"{ctx.sup_label} uses unevaluatedProperties/unevaluatedItems,"
+                " which depend on every applicator"
+            )
             found.append(
                 ctx.finding(
                     "undecidable-unevaluated",

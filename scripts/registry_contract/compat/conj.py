@@ -10,7 +10,7 @@ from math import gcd, lcm
 from typing import Any
 
 from .documents import Document
-from .views import KINDS, Bound, View, tighter, read_view
+from .views import KINDS, Bound, View, read_view, tighter
 
 BRANCH_LIMIT = 32
 

@@ -19,7 +19,8 @@ CheckFn = Callable[
 
 @dataclass(frozen=True, slots=True)
 class Frame:
-    """One step from a container instance to a child: `("prop", name)`, `("item", i)`, `("name", None)`."""
+    """One step from a container to a child: kind "prop" (key: name), "item" (key: index), or
+    "name" (the child is a property name)."""
 
     pointers: tuple[str, ...]
     kind: str
@@ -62,6 +63,8 @@ class Run:
     same_cache: dict[tuple[str, str], bool] = field(default_factory=dict)
     check: CheckFn | None = None
     reverse_run: Run | None = None
+    self_run: Run | None = None
+    plain: bool = False  # ignore SUB's negatives: used by the run that tests them
 
     def recurse(
         self,
@@ -72,6 +75,12 @@ class Run:
     ) -> list[Finding]:
         assert self.check is not None, "find_differences installs the checker"
         return self.check(sub, sup, ctx, only)
+
+    def within_sub(self) -> Run:
+        """A run comparing SUB with itself, to test SUB parts against SUB's own negatives."""
+        if self.self_run is None:
+            self.self_run = Run(self.sub, self.sub, self.lenient, check=self.check, plain=True)
+        return self.self_run
 
     def reverse(self) -> Run:
         """A run with the documents swapped, for trial checks of SUP parts inside SUB parts."""

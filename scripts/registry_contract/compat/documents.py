@@ -9,6 +9,7 @@ from urllib.parse import unquote, urldefrag, urljoin
 
 from jsonschema import validators
 from jsonschema.exceptions import best_match
+from referencing import Registry
 from referencing.exceptions import Unresolvable
 
 from .model import CompatError
@@ -112,6 +113,9 @@ class Document:
         self.nodes: dict[str, Any] = {}
         self.resources[""] = ""
         self._index(schema, "", "")
+        for pointer, node in self.nodes.items():  # fail early on a dangling local $ref
+            if isinstance(node, dict) and isinstance(node.get("$ref"), str):
+                self.resolve(node["$ref"], pointer)
         self.views: dict[str, Any] = {}
         self._validators: dict[str, Any] = {}
         self._checker: Any = None
@@ -203,7 +207,10 @@ class Document:
     def _validator_at(self, pointer: str) -> Any:
         if self._checker is None:
             cls = VALIDATOR_BY_DRAFT[self.draft]
-            self._checker = cls(nullable_as_type(self.root), format_checker=cls.FORMAT_CHECKER)
+            # An explicit, empty registry: a `$ref` leaving the document is never fetched.
+            self._checker = cls(
+                nullable_as_type(self.root), format_checker=cls.FORMAT_CHECKER, registry=Registry()
+            )
         if not pointer:
             return self._checker
         return self._checker.evolve(schema=resolve_pointer(self._checker.schema, pointer))

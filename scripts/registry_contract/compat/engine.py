@@ -33,7 +33,7 @@ def check_compatibility(
     undecidable: str = "breaking",
     previous: list[dict[str, Any]] | None = None,
 ) -> CompatResult:
-    """Every change from OLD (and, for *_TRANSITIVE, each of `previous`) to NEW, judged at `level`."""
+    """Every change from OLD (and each of `previous` for *_TRANSITIVE) to NEW, judged at `level`."""
     _require(level, LEVELS, "level")
     _require(open_content_model, OPEN_CONTENT_MODELS, "open_content_model")
     _require(undecidable, UNDECIDABLE_OPTIONS, "undecidable")

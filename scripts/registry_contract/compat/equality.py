@@ -22,7 +22,7 @@ def _assertions(node: Any) -> Any:
     if not isinstance(node, dict):
         return node
     keys = {k for k in node if k not in ANNOTATIONS and not k.startswith("x-")}
-    return True if not keys else keys
+    return keys or True
 
 
 def same_schema(a: Document, a_ptr: str, b: Document, b_ptr: str) -> bool:

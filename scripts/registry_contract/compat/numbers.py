@@ -18,7 +18,7 @@ class Extreme:
     attained: bool
 
 
-def grid_for(conj: Conj, kind: str) -> Fraction | None | Literal[False]:
+def grid_for(conj: Conj, kind: str) -> Fraction | Literal[False] | None:
     """The step between allowed numbers of `kind`: None when dense, False when there are none."""
     grid = conj.grid
     if kind == "integer":

@@ -78,7 +78,10 @@ def _counts(a: Conj, b: Conj, ctx: Ctx, limits: ObjectLimits) -> list[Finding]:
     b_low, b_high = b.most("min_properties"), b.least("max_properties")
     if b_low is not None and limits.low < b_low[0]:
         code = "min-properties-tighter" if limits.low_found else "min-properties-new"
-        message = f"{ctx.sub_label} allows objects with {limits.low} properties; {ctx.sup_label} has minProperties {b_low[0]}"
+        message = (
+            f"{ctx.sub_label} allows objects with {limits.low} properties;"
+            f" {ctx.sup_label} has minProperties {b_low[0]}"
+        )
         findings.append(
             ctx.finding(
                 code, a.where("min_properties", "minProperties"), b_low[1], message, _sized(a, None)
@@ -87,7 +90,10 @@ def _counts(a: Conj, b: Conj, ctx: Ctx, limits: ObjectLimits) -> list[Finding]:
     if b_high is not None and (limits.high is None or limits.high > b_high[0]):
         code = "max-properties-tighter" if limits.high_found else "max-properties-new"
         mine = f"up to {limits.high}" if limits.high is not None else "any number of"
-        message = f"{ctx.sub_label} allows {mine} properties; {ctx.sup_label} has maxProperties {b_high[0]}"
+        message = (
+            f"{ctx.sub_label} allows {mine} properties;"
+            f" {ctx.sup_label} has maxProperties {b_high[0]}"
+        )
         where = a.where("max_properties", "maxProperties")
         findings.append(ctx.finding(code, where, b_high[1], message, _sized(a, b_high[0] + 1)))
     return findings
@@ -114,7 +120,10 @@ def _dependencies(a: Conj, b: Conj, ctx: Ctx, limits: ObjectLimits) -> list[Find
                     other in o.dependent_required.get(name, ()) for o in a.views
                 ):
                     continue
-                message = f"{ctx.sup_label} requires {other!r} whenever {name!r} is present; {ctx.sub_label} does not"
+                message = (
+                    f"{ctx.sup_label} requires {other!r} whenever {name!r} is present;"
+                    f" {ctx.sub_label} does not"
+                )
                 where = f"{v.at(keyword)}/{name}/{i}"
                 findings.append(
                     ctx.finding(

@@ -134,9 +134,13 @@ def _class_pairs(a: Conj, va: View | None, vb: View, ctx: Ctx, explicit: set[str
 
 
 def _class_pair(
-    a: Conj, ctx: Ctx, sub_class: tuple[str | None, tuple[str, ...]], sup_class: tuple[str | None, str],
-    name: str | None, undecided: str | None,
-) -> list[Finding]:  # fmt: skip
+    a: Conj,
+    ctx: Ctx,
+    sub_class: tuple[str | None, tuple[str, ...]],
+    sup_class: tuple[str | None, str],
+    name: str | None,
+    undecided: str | None,
+) -> list[Finding]:
     run = ctx.run
     (p, sub), (q, q_ptr) = sub_class, sup_class
     names = "other property names" if q is None else f"property names matching {q!r}"
@@ -234,7 +238,10 @@ def _property_names(
             continue
         for name in dict.fromkeys([*a.declared(), *a.required]):
             if limits.can_have(name) and not run.sup.is_valid(name, vb.property_names):
-                message = f"{ctx.sub_label} allows property {name!r}; {ctx.sup_label}'s propertyNames rejects it"
+                message = (
+                    f"{ctx.sub_label} allows property {name!r};"
+                    f" {ctx.sup_label}'s propertyNames rejects it"
+                )
                 where = a.declared().get(name) or a.pointer
                 findings.append(
                     ctx.finding(
@@ -250,7 +257,10 @@ def _property_names(
         inner = ctx.enter(a, "name", None)
         found = run.recurse(ours, (vb.property_names,), inner, frozenset({"string"}))
         if found and not ours:
-            message = f"{ctx.sup_label} restricts property names; {ctx.sub_label} allows any: {found[0].message}"
+            message = (
+                f"{ctx.sup_label} restricts property names; {ctx.sub_label} allows any:"
+                f" {found[0].message}"
+            )
             same_level = [f for f in found if f.frames == inner.frames]
             findings.append(
                 inner.finding(

@@ -1,0 +1,412 @@
+"""jsonschema-rs (the fast path) and python-jsonschema (the reference) agree on every payload.
+
+Soundness is what matters: whenever the fast path says "valid", the reference says so too
+(a fast "invalid" is always confirmed by the reference). For fixtures, which are fixed data,
+the two must agree exactly, so that the fast path does not quietly become the slow one.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Iterator
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import jsonschema_rs
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from hypothesis_jsonschema import from_schema
+from jsonschema.validators import validator_for
+
+from registry_contract.config import load_config
+from registry_contract.errors import LockError
+from registry_contract.fastpath import NATIVE_FORMATS, is_plain_json
+from registry_contract.fixtures import SUFFIXES, load_fixtures
+from registry_contract.lockfile import load_lock
+from registry_contract.validation import SchemaValidator, build_ref_registry, check_remote_refs
+
+ROOT = Path(__file__).resolve().parents[2]
+CORPUS = sorted((ROOT / "tests" / "data" / "compat").glob("*.json"))
+PAYLOAD_ROOTS = ("tests/contracts", "tests/data", "examples")
+CONFIGS = [ROOT / "registry-contract.yml", *sorted(ROOT.glob("examples/*/registry-contract.yml"))]
+PROFILE = settings(
+    derandomize=True,
+    deadline=None,
+    database=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
+)
+# Strings where regex dialects and format checkers are known to part ways.
+TRICKY = [
+    "",
+    "a\n",
+    "\ufeff",
+    "\x1c",
+    "\u0663",
+    "e\u0301",
+    "\u2028",
+    "2026-11-02T09:15:00Z",
+    "2026-11-02t09:15:00.5+01:00",
+    "2026-12-31T23:59:60Z",
+    "0000-01-01T00:00:00Z",
+    "2026-11-02",
+    "09:15:00Z",
+    "3f1c1a52-8a4b-4d55-9d0e-6b1f2f0c9a11",
+    "12345678-1234-1234-1234-1234-5678abcd",
+    "a@b.example",
+    "@",
+    "127.0.0.1",
+    "::1",
+    "https://example.com/\u00e4",
+    "/a/b",
+    "P1D",
+]
+
+
+class Pair:
+    """The fast-path validator and an independent reference for one schema."""
+
+    def __init__(self, schema: Any, registry: Any = None, formats: bool = True) -> None:
+        self.schema = schema
+        self.checked = SchemaValidator(schema, label="diff", formats=formats, registry=registry)
+        cls = validator_for(schema)
+        kwargs: dict[str, Any] = {"format_checker": cls.FORMAT_CHECKER if formats else None}
+        if registry is not None:
+            kwargs["registry"] = registry
+        self.reference = cls(schema, **kwargs)
+
+    def assert_agree(self, payload: Any, exact: bool = False) -> None:
+        expected = self.reference.is_valid(payload)
+        fast = self.checked.passes_fast(payload)
+        assert not fast or expected, f"fast path accepted what the reference rejects: {payload!r}"
+        assert self.checked.is_valid(payload) is expected
+        if is_plain_json(payload):
+            for text in (json.dumps(payload), json.dumps(payload, separators=(",", ":"))):
+                from_text = self.checked.passes_fast_json(payload, text.encode())
+                assert not from_text or expected, f"fast path on JSON text accepted {text}"
+        if exact and self.checked.fast:
+            assert fast is expected, f"fast path is stricter on {payload!r}"
+
+
+def json_values(keys: list[str]) -> st.SearchStrategy[Any]:
+    """Arbitrary JSON whose objects tend to use the schema's property names, and whose strings
+    include well-formed and almost well-formed values of the common formats."""
+    strings = (
+        st.text(max_size=6)
+        | st.sampled_from(TRICKY)
+        | st.uuids().map(str)
+        | st.ip_addresses().map(str)
+        | st.datetimes(timezones=st.just(dt.UTC)).map(lambda d: d.isoformat())
+        | st.from_regex(r"\A[a-z]{1,3}@[a-z]{1,3}\.[a-z]{2}\Z")
+    )
+    scalars = (
+        st.none()
+        | st.booleans()
+        | st.integers()
+        | st.floats(allow_nan=False, allow_infinity=False)
+        | st.integers(-30, 30).map(lambda i: i / 10)
+        | strings
+    )
+    names = st.sampled_from(keys) | st.text(max_size=3) if keys else st.text(max_size=3)
+    return st.recursive(
+        scalars,
+        lambda inner: st.lists(inner, max_size=3) | st.dictionaries(names, inner, max_size=4),
+        max_leaves=8,
+    )
+
+
+def property_names(node: Any) -> set[str]:
+    found: set[str] = set()
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if key in ("properties", "patternProperties", "dependentRequired", "dependentSchemas"):
+                found.update(value if isinstance(value, dict) else ())
+            elif key == "required" and isinstance(value, list):
+                found.update(v for v in value if isinstance(v, str))
+            found |= property_names(value)
+    elif isinstance(node, list):
+        for item in node:
+            found |= property_names(item)
+    return found
+
+
+def payloads_for(schema: Any) -> st.SearchStrategy[Any]:
+    """Valid-looking payloads from hypothesis-jsonschema where it can, and arbitrary JSON."""
+    values = json_values(sorted(property_names(schema)))
+    try:
+        flat = jsonschema_rs.dereference(schema)
+        if "$ref" in json.dumps(flat):
+            return values  # recursive: hypothesis-jsonschema cannot generate it
+        generated = from_schema(flat)
+        generated.validate()
+    except Exception:  # a schema hypothesis-jsonschema does not support
+        return values
+    return generated | values
+
+
+# -- fixtures: every payload file in the repository against every locked schema ---------------
+
+
+def _locked_pairs() -> Iterator[Any]:
+    for config_path in CONFIGS:
+        config = load_config(config_path)
+        if not (config.lock_dir / "lock.json").is_file():
+            continue
+        lock = load_lock(config.lock_dir)
+        registry = build_ref_registry(lock)
+        for name, tracks in lock.entries.items():
+            for track in tracks:
+                label = f"{config_path.parent.name}:{name}@{track}"
+                yield pytest.param(lock.schema(name, track), registry, config.formats, id=label)
+    sarif = ROOT / "tests" / "data" / "sarif" / "sarif-schema-2.1.0.json"
+    yield pytest.param(json.loads(sarif.read_text()), None, True, id="sarif-2.1.0")
+
+
+LOCKED = list(_locked_pairs())
+
+
+@cache
+def fixture_payloads() -> list[Any]:
+    payloads = []
+    for folder in PAYLOAD_ROOTS:
+        for path in sorted((ROOT / folder).rglob("*")):
+            if path.is_file() and path.suffix.lower() in SUFFIXES:
+                payloads += [
+                    f.payload for f in load_fixtures("s", None, "valid", path) if not f.error
+                ]
+    return payloads
+
+
+@pytest.mark.parametrize(("schema", "registry", "formats"), LOCKED)
+def test_every_fixture_payload_gets_the_same_verdict(
+    schema: Any, registry: Any, formats: bool
+) -> None:
+    pair = Pair(schema, registry, formats)
+    assert pair.checked.fast, pair.checked.slow_reason
+    payloads = fixture_payloads()
+    assert len(payloads) > 50
+    for payload in payloads:
+        pair.assert_agree(payload, exact=True)
+
+
+@pytest.mark.parametrize(("schema", "registry", "formats"), LOCKED)
+def test_generated_payloads_get_the_same_verdict(schema: Any, registry: Any, formats: bool) -> None:
+    pair = Pair(schema, registry, formats)
+
+    @settings(PROFILE, max_examples=100)
+    @given(payloads_for(schema))
+    def agree(payload: Any) -> None:
+        pair.assert_agree(payload, exact=registry is not None)
+
+    agree()
+
+
+# -- the compatibility corpus: each case's old and new schema, on payloads of either ----------
+
+
+def corpus_cases(path: Path) -> list[dict[str, Any]]:
+    return [c for c in json.loads(path.read_text()) if isinstance(c, dict) and "old" in c]
+
+
+def resolvable(schema: Any) -> bool:
+    """Corpus cases may $ref documents that are not there; the reference cannot run those."""
+    try:
+        check_remote_refs(schema, set(), "corpus")
+    except LockError:
+        return False
+    return True
+
+
+def test_the_corpus_mostly_takes_the_fast_path() -> None:
+    schemas = [c[side] for path in CORPUS for c in corpus_cases(path) for side in ("old", "new")]
+    if not schemas:
+        pytest.skip("no compatibility corpus in tests/data/compat")
+    fast = sum(SchemaValidator(s, label="corpus", formats=True).fast for s in schemas)
+    assert fast >= 0.9 * len(schemas), f"only {fast} of {len(schemas)} corpus schemas are fast"
+
+
+@pytest.mark.parametrize("path", CORPUS, ids=[p.stem for p in CORPUS])
+def test_corpus_schemas_agree_on_payloads_of_either_side(path: Path) -> None:
+    cases = corpus_cases(path)
+    pairs: dict[int, tuple[list[Pair], st.SearchStrategy[Any]]] = {}
+
+    def prepared(index: int) -> tuple[list[Pair], st.SearchStrategy[Any]]:
+        if index not in pairs:
+            old, new = cases[index]["old"], cases[index]["new"]
+            checked = [Pair(s) for s in (old, new) if resolvable(s)]
+            pairs[index] = (checked, payloads_for(old) | payloads_for(new))
+        return pairs[index]
+
+    @settings(PROFILE, max_examples=min(60, 2 * len(cases)))
+    @given(st.data())
+    def agree(data: st.DataObject) -> None:
+        checked, payloads = prepared(data.draw(st.integers(0, len(cases) - 1), label="case"))
+        payload = data.draw(payloads, label="payload")
+        for pair in checked:
+            pair.assert_agree(payload)
+
+    agree()
+
+
+# -- features where the two libraries are known to differ --------------------------------------
+
+DRAFT7 = "http://json-schema.org/draft-07/schema#"
+DRAFT4 = "http://json-schema.org/draft-04/schema#"
+DRAFT2019 = "https://json-schema.org/draft/2019-09/schema"
+FORMATS = [
+    "date-time",
+    "date",
+    "time",
+    "uuid",
+    "email",
+    "hostname",
+    "ipv4",
+    "ipv6",
+    "uri",
+    "uri-reference",
+    "iri",
+    "regex",
+    "duration",
+    "json-pointer",
+    "x-unknown",
+]
+FEATURES = [
+    pytest.param({"pattern": r"^\s*\d+\w?$"}, id="pattern-classes"),
+    pytest.param({"pattern": "^a.c$"}, id="pattern-dot-dollar"),
+    pytest.param({"propertyNames": {"pattern": "^[a-z]+$"}}, id="property-names-pattern"),
+    pytest.param(
+        {"patternProperties": {"^x-": {"type": "integer"}}, "additionalProperties": False},
+        id="literal-pattern-properties",
+    ),
+    pytest.param({"multipleOf": 0.01}, id="multiple-of-float"),
+    pytest.param({"multipleOf": 3, "maximum": 1e300}, id="multiple-of-int"),
+    pytest.param(
+        {"type": "object", "properties": {f: {"format": f} for f in FORMATS}}, id="formats"
+    ),
+    pytest.param({"not": {"anyOf": [{"format": f} for f in FORMATS]}}, id="formats-under-not"),
+    pytest.param({"oneOf": [{"format": "uuid"}, {"format": "email"}]}, id="formats-in-one-of"),
+    pytest.param(
+        {
+            "$schema": DRAFT7,
+            "not": {"contentMediaType": "application/json", "contentEncoding": "base64"},
+        },
+        id="draft7-content",
+    ),
+    pytest.param(
+        {"not": {"dependencies": {"a": ["b"]}, "dependentRequired": {"c": ["d"]}}},
+        id="dependencies",
+    ),
+    pytest.param(
+        {"$schema": DRAFT4, "not": {"const": 1, "exclusiveMaximum": True, "maximum": 3}},
+        id="draft4",
+    ),
+    pytest.param(
+        {
+            "$schema": DRAFT7,
+            "definitions": {"s": {"type": "string"}},
+            "properties": {"a": {"$ref": "#/definitions/s", "maxLength": 2}},
+        },
+        id="draft7-ref-siblings",
+    ),
+    pytest.param(
+        {
+            "$schema": DRAFT2019,
+            "properties": {"a": {"type": "integer"}},
+            "unevaluatedProperties": False,
+            "anyOf": [{"properties": {"b": {"format": "uuid"}}}],
+        },
+        id="unevaluated-2019",
+    ),
+    pytest.param(
+        {
+            "prefixItems": [{"type": "integer"}],
+            "items": False,
+            "contains": {"type": "string"},
+            "maxContains": 1,
+        },
+        id="arrays",
+    ),
+    pytest.param(
+        {"uniqueItems": True, "items": {"enum": [1, 1.0, True, [1], {"a": 1}]}},
+        id="unique-and-equal",
+    ),
+    pytest.param(
+        {"if": {"required": ["a"]}, "then": {"required": ["b"]}, "else": {"maxProperties": 1}},
+        id="if-then-else",
+    ),
+    pytest.param(
+        {"additionalItems": False, "dependentSchemas": {"a": {"minProperties": 2}}},
+        id="2020-ignored-and-dependent",
+    ),
+]
+
+
+@pytest.mark.parametrize("schema", FEATURES)
+def test_features_where_the_libraries_differ_still_agree(schema: dict[str, Any]) -> None:
+    pair = Pair(schema)
+    assert pair.checked.fast, pair.checked.slow_reason
+
+    @settings(PROFILE, max_examples=100)
+    @given(json_values(sorted(property_names(schema))))
+    def agree(payload: Any) -> None:
+        pair.assert_agree(payload)
+
+    agree()
+
+
+# -- the formats jsonschema-rs checks natively -------------------------------------------------
+
+NEAR_FORMATS = {
+    "date-time": st.builds(
+        "{}-{}-{}{}{}:{}:{}{}{}".format,
+        st.sampled_from(["2026", "0000", "0001", "9999", "2024", "1900", "2100"]),
+        st.sampled_from(["01", "02", "12", "13", "00", "1"]),
+        st.sampled_from(["01", "28", "29", "30", "31", "32", "00"]),
+        st.sampled_from(["T", "t", " ", "_"]),
+        st.sampled_from(["00", "09", "23", "24", "9"]),
+        st.sampled_from(["00", "59", "60"]),
+        st.sampled_from(["00", "59", "60", "61"]),
+        st.sampled_from(["", ".5", ".123456789", ".", ",5"]),
+        st.sampled_from(["Z", "z", "+00:00", "-23:59", "+24:00", "+01", "+0100", "", "Z\n"]),
+    ),
+    "uuid": st.uuids().map(str)
+    | st.uuids().map(lambda u: u.hex)
+    | st.uuids().map(lambda u: f"{{{u}}}")
+    | st.uuids().map(lambda u: u.urn)
+    | st.uuids().map(lambda u: str(u).upper()),
+    "email": st.from_regex(r"\A[a-z.]{0,3}@[a-z.]{0,4}\Z") | st.text('ab@.<> "', max_size=8),
+    "idn-email": st.from_regex(r"\A[a\u00e9]{0,3}@[b.]{0,4}\Z") | st.text("\u00e9b@.", max_size=8),
+}
+NEAR_MISS_CHARACTERS = [*"0123456789-:Tt Zz+.@{}", "\n", "\u0663", "\uff11"]
+
+
+@st.composite
+def mutated(draw: st.DrawFn, strings: st.SearchStrategy[str]) -> str:
+    """Near misses: up to two characters replaced, inserted or dropped."""
+    text = draw(strings)
+    for _ in range(draw(st.integers(0, 2))):
+        at = draw(st.integers(0, len(text)))
+        char = draw(st.sampled_from(NEAR_MISS_CHARACTERS))
+        edits = [text[:at] + char + text[at + 1 :], text[:at] + char + text[at:]]
+        text = draw(st.sampled_from([*edits, text[:at] + text[at + 1 :]]))
+    return text
+
+
+@pytest.mark.parametrize("name", sorted(NATIVE_FORMATS))
+def test_native_formats_accept_no_more_than_the_reference_except_at_markers(name: str) -> None:
+    import jsonschema_rs
+
+    native = jsonschema_rs.validator_for({"format": name}, validate_formats=True)
+    cls = validator_for({})
+    reference = cls({"format": name}, format_checker=cls.FORMAT_CHECKER)
+    markers = NATIVE_FORMATS[name]
+
+    @settings(PROFILE, max_examples=400)
+    @given(mutated(NEAR_FORMATS[name]))
+    def within(text: str) -> None:
+        if native.is_valid(text) and not reference.is_valid(text):
+            assert any(m in json.dumps(text).encode() for m in markers), text
+
+    within()
