@@ -44,9 +44,8 @@ def main(argv: list[str] | None = None) -> int:
             if script in OURS:
                 errors.append(f"{script}: not found")
             continue
-        command = [sys.executable, str(HERE / script), *(["--quick"] if args.quick else [])]
-        if script in OURS:
-            command += ["--results", str(args.results)]
+        command = [sys.executable, str(HERE / script), "--results", str(args.results)]
+        command += ["--quick"] if args.quick else []
         print(f"== {script}", flush=True)
         started = time.perf_counter()
         done = subprocess.run(command, check=False)

@@ -89,13 +89,12 @@ def build_fast_path(
     bridges = {k: v for k, v in _keyword_bridges(reference).items() if k in scan.keywords}
     if bridges:  # custom keywords cost jsonschema-rs time even where they do not occur
         kwargs["keywords"] = bridges
-    if scan.resources:
-        kwargs["registry"] = jsonschema_rs.Registry(
-            list(scan.resources.items()), retriever=_refuse_retrieval
-        )
     native = _native_formats(reference, scan) if formats else set()
     markers = {m for name in native for m in NATIVE_FORMATS[name]}
     try:
+        if scan.resources:
+            resources = list(scan.resources.items())
+            kwargs["registry"] = jsonschema_rs.Registry(resources, retriever=_refuse_retrieval)
         if formats:
             exact = {n for n in native if not NATIVE_FORMATS[n]}
             kwargs["formats"] = _format_bridges(reference, scan.formats - exact)

@@ -33,7 +33,7 @@ def locked(
 
 
 FAULTS = [
-    pytest.param("status", {"status": 500}, "HTTP 500 after 3 retries", id="500"),
+    pytest.param("status", {"status": 500}, "HTTP 500, a server error", id="500"),
     pytest.param("status", {"status": 503}, "HTTP 503 after 3 retries", id="503"),
     pytest.param("status", {"status": 429, "retry_after": 0}, "HTTP 429 after 3 retries", id="429"),
     pytest.param("reset", {}, "request failed after 3 retries", id="reset"),
@@ -128,12 +128,21 @@ def test_gives_up_after_three_retries(locked: tuple[FakeRegistry, Path], cli: Cl
     assert registry.paths().count(ORDER_V2) == 4
 
 
-def test_client_errors_are_not_retried(locked: tuple[FakeRegistry, Path], cli: Cli) -> None:
+@pytest.mark.parametrize(
+    ("status", "message"),
+    [
+        pytest.param(400, "unexpected HTTP 400", id="400"),
+        pytest.param(500, "HTTP 500, a server error", id="500"),
+    ],
+)
+def test_other_errors_are_not_retried(
+    locked: tuple[FakeRegistry, Path], cli: Cli, status: int, message: str
+) -> None:
     registry, _ = locked
-    registry.fault("status", ORDER_V2, status=400)
+    registry.fault("status", ORDER_V2, status=status)
     code, _, err = cli("lock")
     assert code == 3
-    assert "unexpected HTTP 400" in err
+    assert message in err
     assert registry.paths().count(ORDER_V2) == 1
 
 

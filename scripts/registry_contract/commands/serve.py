@@ -32,7 +32,7 @@ def _stop(signum: int, frame: FrameType | None) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from ..errors import UsageError
-    from ..registry.http import is_loopback
+    from ..registry.auth import is_loopback
     from ..registry.serve import LockServer, LockSnapshot
 
     lock_dir = Path(args.lock_dir) if args.lock_dir else load_config_from(args).lock_dir

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from fractions import Fraction
 from functools import cache, cached_property
 from math import gcd, lcm
@@ -218,7 +218,19 @@ _KEYWORD = {
 def flatten(
     doc: Document, pointers: tuple[str, ...], skip: frozenset[tuple[str, str]] = frozenset()
 ) -> Conj:
-    """Gather the nodes at `pointers` and everything they reach through `allOf` and `$ref`."""
+    """Gather the nodes at `pointers` and everything they reach through `allOf` and `$ref`.
+
+    Results are cached per document; callers must not mutate them.
+    """
+    key = (pointers, skip)
+    cached = doc.flat_cache.get(key)
+    if cached is None:
+        cached = doc.flat_cache[key] = _flatten(doc, pointers, skip)
+    assert isinstance(cached, Conj)
+    return cached
+
+
+def _flatten(doc: Document, pointers: tuple[str, ...], skip: frozenset[tuple[str, str]]) -> Conj:
     conj = Conj(doc, pointers)
     seen: set[str] = set()
     stack = list(reversed(pointers))
@@ -274,7 +286,8 @@ def expand(doc: Document, pointers: tuple[str, ...]) -> list[Branch] | None:
         if conj.unsatisfiable():
             continue
         if not conj.choices:
-            conj.negatives.extend(negatives)
+            if negatives:
+                conj = replace(conj, negatives=[*conj.negatives, *negatives])
             done.append(Branch(conj, approx or ("not" if conj.nots else None)))
         else:
             choice = conj.choices[0]

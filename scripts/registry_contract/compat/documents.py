@@ -117,6 +117,7 @@ class Document:
             if isinstance(node, dict) and isinstance(node.get("$ref"), str):
                 self.resolve(node["$ref"], pointer)
         self.views: dict[str, Any] = {}
+        self.flat_cache: dict[Any, Any] = {}
         self._validators: dict[str, Any] = {}
         self._checker: Any = None
 

@@ -47,10 +47,15 @@ def build_instance(
     """
     if depth > DEPTH_LIMIT:
         return NOTHING
-    for branch in expand(doc, pointers) or []:
+    branches = expand(doc, pointers) or []
+    for branch in branches:
         hints = _Hints(kind, size, include, variant, duplicate, depth)
         value = _build_branch(branch.conj, hints)
-        if value is not NOTHING and branch.conj.is_valid(value):
+        if value is NOTHING:
+            continue
+        # A lone branch without negatives is built to its keywords; the caller validates
+        # the whole payload anyway. Alternatives and exclusions need checking here.
+        if (len(branches) == 1 and not branch.conj.negatives) or branch.conj.is_valid(value):
             return value
     return NOTHING
 

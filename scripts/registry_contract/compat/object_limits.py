@@ -48,6 +48,16 @@ class ObjectLimits:
         return self._can[name]
 
 
+def limits_of(a: Conj, ctx: Ctx) -> ObjectLimits:
+    """The limits of SUB's objects, computed once per conjunction."""
+    key = ("limits", a.pointers)
+    found = a.doc.flat_cache.get(key)
+    if found is None:
+        found = a.doc.flat_cache[key] = ObjectLimits(a, ctx)
+    assert isinstance(found, ObjectLimits)
+    return found
+
+
 def check_limits(a: Conj, b: Conj, ctx: Ctx, limits: ObjectLimits) -> list[Finding]:
     return [*_required(a, b, ctx), *_counts(a, b, ctx, limits), *_dependencies(a, b, ctx, limits)]
 

@@ -17,11 +17,11 @@ FRESH_NAMES = ("extra", "x", "other", "zz", "_", "0")
 
 
 def has_no_objects(a: Conj, ctx: Ctx) -> bool:
-    return object_limits.ObjectLimits(a, ctx).empty
+    return object_limits.limits_of(a, ctx).empty
 
 
 def check_object(a: Conj, b: Conj, ctx: Ctx) -> list[Finding]:
-    limits = object_limits.ObjectLimits(a, ctx)
+    limits = object_limits.limits_of(a, ctx)
     if limits.empty:
         return []
     explicit = list(dict.fromkeys([*a.declared(), *b.declared(), *a.required, *b.required]))

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 from urllib.parse import unquote, urlsplit
 
 from ..errors import ConfigError
+from ..lockfile import public_url
 from .base import FetchedSchema, FetchStats, RegistryClient, known_from_lock
 
 if TYPE_CHECKING:
@@ -29,11 +30,11 @@ def build_client(
     *,
     lock: Lock | None = None,
     environ: Mapping[str, str] | None = None,
-    cache_path: Path | None = None,
 ) -> RegistryClient:
     """The client for `registry.api`; `lock` supplies the documents a 304 may reuse."""
+    from .auth import check_transport_security, credentials_from_env
     from .cache import ConditionalGetter, EtagCache, default_cache_path
-    from .http import Transport, check_transport_security, credentials_from_env
+    from .http import Transport
 
     env = os.environ if environ is None else environ
     registry = config.registry
@@ -51,7 +52,7 @@ def build_client(
         return FolderClient(path)
     if scheme not in ("http", "https"):
         raise ConfigError(
-            f"{config.path}: registry.url {url!r} must be an http:// or https:// URL for the "
+            f"{config.path}: registry.url {public_url(url)!r} must be an http(s):// URL for the "
             f"{registry.api} API",
             hint="fix registry.url, or use api: static for a folder",
         )
@@ -65,7 +66,7 @@ def build_client(
         accept=ACCEPT_BY_API[registry.api],
         environ=env,
     )
-    etags = EtagCache(cache_path or default_cache_path(env))
+    etags = EtagCache(default_cache_path(env))
     getter = ConditionalGetter(transport, etags, known_from_lock(lock))
     if registry.api == "core":
         from .core import CoreClient

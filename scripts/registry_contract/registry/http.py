@@ -1,12 +1,10 @@
-"""HTTP transport: per-thread sessions, retries, timeouts, auth, redirects and body limits."""
+"""HTTP transport: per-thread sessions, retries, timeouts, redirects and body limits."""
 
 from __future__ import annotations
 
-import ipaddress
 import json
 import os
 import re
-import sys
 import threading
 import time
 from collections.abc import Mapping
@@ -16,7 +14,6 @@ from urllib.parse import urlsplit
 
 import requests
 from requests.adapters import HTTPAdapter
-from requests.auth import AuthBase, HTTPBasicAuth
 from requests.structures import CaseInsensitiveDict
 from urllib3.exceptions import MaxRetryError, NewConnectionError, ProtocolError
 from urllib3.exceptions import TimeoutError as Urllib3TimeoutError
@@ -25,6 +22,7 @@ from urllib3.util.retry import Retry
 
 from ..errors import ConfigError, RegistryError
 from ..lockfile import public_url
+from .auth import Credentials
 from .base import FetchStats
 
 MAX_BODY = 5 * 1024 * 1024
@@ -36,79 +34,6 @@ DEFAULT_BACKOFF = 0.5
 BACKOFF_VARIABLE = "REGISTRY_CONTRACT_BACKOFF"
 DEFAULT_PORTS = {"http": 80, "https": 443}
 _NOISE = re.compile(r"\w+\(host=[^)]*\): |<[^>]*>: ")  # pool and connection reprs
-
-
-@dataclass(frozen=True)
-class Credentials:
-    """REGISTRY_TOKEN (bearer), or REGISTRY_USERNAME/REGISTRY_PASSWORD (basic)."""
-
-    token: str | None = None
-    username: str | None = None
-    password: str | None = None
-
-    @property
-    def present(self) -> bool:
-        return bool(self.token or self.username)
-
-    @property
-    def variables(self) -> str:
-        """The environment variables to set or fix, for error messages."""
-        if self.username and not self.token:
-            return "REGISTRY_USERNAME/REGISTRY_PASSWORD"
-        return "REGISTRY_TOKEN"
-
-    def auth(self) -> AuthBase | None:
-        if self.token:
-            return BearerAuth(self.token)
-        if self.username:
-            return HTTPBasicAuth(self.username, self.password or "")
-        return None
-
-
-class BearerAuth(AuthBase):
-    def __init__(self, token: str) -> None:
-        self._token = token
-
-    def __call__(self, request: requests.PreparedRequest) -> requests.PreparedRequest:
-        request.headers["Authorization"] = f"Bearer {self._token}"
-        return request
-
-    def __repr__(self) -> str:
-        return "BearerAuth(***)"
-
-
-def credentials_from_env(environ: Mapping[str, str], *, basic: bool) -> Credentials:
-    """Read the credentials; in GitHub Actions, mask them before anything else is printed."""
-    token = environ.get("REGISTRY_TOKEN") or None
-    username = (environ.get("REGISTRY_USERNAME") or None) if basic else None
-    password = (environ.get("REGISTRY_PASSWORD") or None) if basic else None
-    if environ.get("GITHUB_ACTIONS") == "true":
-        for secret in (token, password):
-            if secret:
-                sys.stdout.write(f"::add-mask::{secret}\n")
-        sys.stdout.flush()
-    return Credentials(token, username, password)
-
-
-def is_loopback(host: str) -> bool:
-    if host.lower() == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host.strip("[]")).is_loopback
-    except ValueError:
-        return False
-
-
-def check_transport_security(url: str, credentials: Credentials, allow_insecure: bool) -> None:
-    """Refuse to send credentials over plain http, except to loopback or when allowed."""
-    parts = urlsplit(url)
-    if parts.scheme != "http" or not credentials.present or allow_insecure:
-        return
-    if not is_loopback(parts.hostname or ""):
-        raise ConfigError(
-            f"refusing to send {credentials.variables} over plain http to {public_url(url)}",
-            hint="use an https:// registry.url, or set registry.allow-insecure-http: true",
-        )
 
 
 def backoff_factor(environ: Mapping[str, str]) -> float:
@@ -263,10 +188,15 @@ class Transport:
                 f"{response.url}: HTTP {status}, the registry credentials were {what}",
                 hint=f"set {self.credentials.variables} to credentials that may read the schemas",
             )
-        if status in RETRY_STATUSES or status >= 500:
+        if status in RETRY_STATUSES:
             raise RegistryError(
                 f"{response.url}: HTTP {status} after {MAX_RETRIES} retries",
                 hint="the registry is unavailable or rate-limiting; retry later",
+            )
+        if status >= 500:
+            raise RegistryError(
+                f"{response.url}: HTTP {status}, a server error in the registry",
+                hint="retry later, or report it to the registry's operators",
             )
         raise RegistryError(
             f"{response.url}: unexpected HTTP {status}",
