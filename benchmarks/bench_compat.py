@@ -13,6 +13,7 @@ import io
 import json
 import random
 import signal
+import statistics
 import sys
 import time
 import warnings
@@ -25,7 +26,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from harness import ROOT, SEED, Comparison, Figure, Measurement, parse_args, write_figure
 
 sys.path.insert(0, str(ROOT / "scripts"))
-from registry_contract.compat import check_compatibility  # noqa: E402 - after the path setup
+from registry_contract.compat import check_compatibility
 
 PAIRS = 200
 TARGET_S = 1.0
@@ -41,7 +42,10 @@ def _string(**kw: Any) -> Schema:
 def _money() -> Schema:
     return {
         "type": "object",
-        "properties": {"amount": {"type": "integer", "minimum": 0}, "currency": _string(pattern="^[A-Z]{3}$")},
+        "properties": {
+            "amount": {"type": "integer", "minimum": 0},
+            "currency": _string(pattern="^[A-Z]{3}$"),
+        },
         "required": ["amount", "currency"],
         "additionalProperties": False,
     }
@@ -51,7 +55,11 @@ def _bases() -> list[Schema]:
     """Event schemas of the size a registry holds: nested objects, arrays, enums, $defs."""
     address = {
         "type": "object",
-        "properties": {"line1": _string(maxLength=100), "zip": _string(maxLength=10), "country": _string(minLength=2, maxLength=2)},
+        "properties": {
+            "line1": _string(maxLength=100),
+            "zip": _string(maxLength=10),
+            "country": _string(minLength=2, maxLength=2),
+        },
         "required": ["line1", "country"],
     }
     order = {
@@ -70,7 +78,11 @@ def _bases() -> list[Schema]:
             "address": address,
             "line": {
                 "type": "object",
-                "properties": {"sku": _string(minLength=1), "quantity": {"type": "integer", "minimum": 1}, "price": {"$ref": "#/$defs/money"}},
+                "properties": {
+                    "sku": _string(minLength=1),
+                    "quantity": {"type": "integer", "minimum": 1},
+                    "price": {"$ref": "#/$defs/money"},
+                },
                 "required": ["sku", "quantity", "price"],
             },
         },
@@ -82,7 +94,13 @@ def _bases() -> list[Schema]:
             "email": _string(format="email"),
             "name": _string(maxLength=80),
             "tags": {"type": "array", "items": _string(maxLength=20), "uniqueItems": True},
-            "profile": {"type": ["object", "null"], "properties": {"bio": _string(), "age": {"type": "integer", "minimum": 0, "maximum": 150}}},
+            "profile": {
+                "type": ["object", "null"],
+                "properties": {
+                    "bio": _string(),
+                    "age": {"type": "integer", "minimum": 0, "maximum": 150},
+                },
+            },
         },
         "required": ["id", "email"],
     }
@@ -93,8 +111,17 @@ def _bases() -> list[Schema]:
             "payment_id": _string(),
             "method": {"enum": ["card", "transfer", "wallet"]},
             "amount": {"type": "number", "exclusiveMinimum": 0},
-            "card": {"type": "object", "properties": {"last4": _string(pattern="^[0-9]{4}$"), "brand": _string()}},
-            "refunds": {"type": "array", "items": {"type": "object", "properties": {"at": _string(format="date-time"), "amount": {"type": "number"}}}},
+            "card": {
+                "type": "object",
+                "properties": {"last4": _string(pattern="^[0-9]{4}$"), "brand": _string()},
+            },
+            "refunds": {
+                "type": "array",
+                "items": {
+                    "type": "object",
+                    "properties": {"at": _string(format="date-time"), "amount": {"type": "number"}},
+                },
+            },
         },
         "required": ["payment_id", "method", "amount"],
         "additionalProperties": False,
@@ -104,7 +131,11 @@ def _bases() -> list[Schema]:
         "properties": {
             "session": _string(),
             "page": _string(format="uri-reference"),
-            "position": {"type": "array", "prefixItems": [{"type": "integer"}, {"type": "integer"}], "items": False},
+            "position": {
+                "type": "array",
+                "prefixItems": [{"type": "integer"}, {"type": "integer"}],
+                "items": False,
+            },
             "attributes": {"type": "object", "additionalProperties": _string(maxLength=200)},
         },
         "required": ["session", "page"],
@@ -136,9 +167,13 @@ def _edit(rng: random.Random, schema: Schema) -> None:
     target, name, prop = _leaves(schema, rng)
     kind = rng.randrange(12)
     if kind == 0:
-        target["properties"][f"field_{rng.randrange(99)}"] = rng.choice([_string(), {"type": "integer"}, {}])
+        target["properties"][f"field_{rng.randrange(99)}"] = rng.choice(
+            [_string(), {"type": "integer"}, {}]
+        )
     elif kind == 1:
-        target.setdefault("required", []).append(name) if name not in target.get("required", []) else None
+        target.setdefault("required", []).append(name) if name not in target.get(
+            "required", []
+        ) else None
     elif kind == 2 and target.get("required"):
         target["required"].pop(rng.randrange(len(target["required"])))
     elif kind == 3 and "enum" in prop:
@@ -175,7 +210,11 @@ def realistic_pairs(count: int) -> list[tuple[Schema, Schema]]:
 
 
 def corpus_cases() -> list[dict[str, Any]]:
-    return [case for path in sorted(CORPUS.glob("*.json")) for case in json.loads(path.read_text("utf-8"))]
+    return [
+        case
+        for path in sorted(CORPUS.glob("*.json"))
+        for case in json.loads(path.read_text("utf-8"))
+    ]
 
 
 def ours(old: Any, new: Any) -> tuple[bool | None, bool | None]:
@@ -199,14 +238,14 @@ def _alarm(signum: int, frame: Any) -> None:
     raise _Timeout
 
 
-def theirs(old: Any, new: Any) -> tuple[str | bool, str | bool]:
+def theirs(old: Any, new: Any, timeout: int = TIMEOUT_S) -> tuple[str | bool, str | bool]:
     """jsonsubschema's verdicts both ways: True, False, "error" or "timeout"."""
     from jsonsubschema.api import isSubschema
 
     verdicts: list[str | bool] = []
     for sub, sup in ((old, new), (new, old)):
         signal.signal(signal.SIGALRM, _alarm)
-        signal.alarm(TIMEOUT_S)
+        signal.alarm(timeout)
         try:
             with warnings.catch_warnings(), contextlib.redirect_stdout(io.StringIO()):
                 warnings.simplefilter("ignore")
@@ -262,7 +301,7 @@ def main(argv: list[str] | None = None) -> int:
     ours_rows = [ours(o, n) for o, n in pairs]
     theirs_rows = [theirs(o, n) for o, n in other_pairs]
     pair_rows = [(m[d], t[d]) for m, t in zip(ours_rows, theirs_rows, strict=False) for d in (0, 1)]
-    cases = corpus_cases()
+    cases = corpus_cases()[:: 4 if args.quick else 1]
     truth_ours, truth_theirs, corpus_rows = [], [], []
     for case in cases:
         truth = case.get("truth", {"backward": case["backward"], "forward": case["forward"]})
@@ -284,10 +323,21 @@ def main(argv: list[str] | None = None) -> int:
     )
     figure.measurements += [
         Measurement(f"ours, {PAIRS} pairs, both directions", mine, items=PAIRS),
-        Measurement(f"jsonsubschema, {len(other_pairs)} pairs, both directions", other, items=len(other_pairs)),
+        Measurement(
+            f"jsonsubschema, {len(other_pairs)} pairs, both directions",
+            other,
+            items=len(other_pairs),
+        ),
     ]
+    median = statistics.median(mine)
     figure.comparisons.append(
-        Comparison(f"ours on {PAIRS} pairs (median)", min(mine), f"< {TARGET_S:.1f} s", max(mine) < TARGET_S, unit="s")
+        Comparison(
+            f"ours on {PAIRS} pairs (median)",
+            median,
+            f"< {TARGET_S:.1f} s",
+            median < TARGET_S,
+            unit="s",
+        )
     )
     agreement = {
         "realistic_pairs": _tally(pair_rows),
@@ -304,7 +354,6 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _agreement_markdown(agreement: dict[str, dict[str, int]]) -> str:
-    lines = ["| set | " + " | ".join(next(iter(agreement.values()))) + " |"]
     lines = ["| set | counts |", "|---|---|"]
     for name, tally in agreement.items():
         lines.append(f"| {name} | " + ", ".join(f"{k} {v}" for k, v in tally.items()) + " |")

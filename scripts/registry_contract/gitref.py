@@ -28,6 +28,8 @@ def read_lock_at(ref: str, lock_dir: Path) -> dict[str, dict[str, tuple[int, Any
         )
     root = Path(top.stdout.decode().strip())
     if _git(root, "rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}").returncode != 0:
+        if _git(root, "rev-parse", "--verify", "--quiet", "HEAD").returncode != 0:
+            return None  # a repository with no commit yet has no earlier lock to compare with
         raise UsageError(
             f"git ref {ref!r} not found",
             hint="fetch it first (actions/checkout with fetch-depth: 0, or git fetch origin REF)",

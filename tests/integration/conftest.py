@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -58,7 +59,10 @@ def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Callable[..., Pa
     """Write registry-contract.yml for the `shop` schemas into a fresh folder and chdir there.
 
     `registry` is the config's registry mapping; `schemas` and any `extra` keys are merged in.
+    The project runs as on a developer's machine, even in CI: no GITHUB_* variables.
     """
+    for name in [n for n in os.environ if n.startswith("GITHUB_")]:
+        monkeypatch.delenv(name)
 
     def make(
         registry: dict[str, Any], *, schemas: dict[str, Any] | None = None, **extra: Any

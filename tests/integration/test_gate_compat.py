@@ -229,3 +229,11 @@ def test_compat_command_on_files_and_locked_tracks(
     assert code == 2 and "telemetry.FeedbackEvent@v9 is not in the lock" in err
     code, _, err = run(capsys, "compat", str(old), str(new), "--level", "SIDEWAYS")
     assert code == 2 and "--level" in err
+
+
+def test_against_in_a_repository_without_commits_compares_nothing(
+    example: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    git(example, "init", "-q", "-b", "main")
+    code, out, _ = run(capsys, "compat", "--against", "HEAD", "--format", "json")
+    assert code == 0 and json.loads(out)["compat"] == []

@@ -27,28 +27,39 @@ HOOKS = ("registry-contract-verify", "registry-contract-validate", "registry-con
 INSTALL_TIME_FILES = ("INSTALLER", "REQUESTED", "RECORD", "direct_url.json")
 
 
-def _closure(name: str) -> dict[str, metadata.Distribution]:
-    """The installed distributions `name` needs at run time, with the extras it asks for."""
+def _closure() -> dict[str, metadata.Distribution]:
+    """The installed distributions this package needs at run time, per pyproject.toml.
+
+    The dependency list comes from pyproject.toml, not from the editable install's metadata,
+    which lags behind until the next `pip install -e .`.
+    """
+    import tomllib
+
     from packaging.requirements import Requirement
     from packaging.utils import canonicalize_name
 
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text("utf-8"))["project"]
     found: dict[str, metadata.Distribution] = {}
-    todo = [(name, frozenset[str]())]
+    todo = [Requirement(line) for line in project["dependencies"]]
+    seen: set[tuple[str, frozenset[str]]] = set()
     while todo:
-        current, extras = todo.pop()
-        dist = metadata.distribution(current)
-        key = canonicalize_name(dist.metadata["Name"])
-        if key in found and not extras:
+        req = todo.pop()
+        key = canonicalize_name(req.name)
+        if (key, frozenset(req.extras)) in seen:
             continue
+        seen.add((key, frozenset(req.extras)))
+        try:
+            dist = metadata.distribution(req.name)
+        except metadata.PackageNotFoundError:
+            pytest.fail(
+                f"{req.name} is a dependency but not installed; run pip install -e '.[dev]'"
+            )
         found[key] = dist
         for line in dist.requires or ():
-            req = Requirement(line)
-            marker_ok = any(
-                req.marker is None or req.marker.evaluate({"extra": extra})
-                for extra in (extras or {""})
-            )
-            if marker_ok:
-                todo.append((req.name, frozenset(req.extras)))
+            sub = Requirement(line)
+            extras = req.extras or {""}
+            if sub.marker is None or any(sub.marker.evaluate({"extra": e}) for e in extras):
+                todo.append(sub)
     return found
 
 
@@ -94,9 +105,8 @@ def wheelhouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
     import virtualenv
 
     house = tmp_path_factory.mktemp("wheelhouse")
-    for key, dist in _closure("registry-contract").items():
-        if key != "registry-contract":
-            _repack(dist, house)
+    for dist in _closure().values():
+        _repack(dist, house)
     embedded = Path(virtualenv.__file__).parent / "seed" / "wheels" / "embed"
     for wheel in embedded.glob("setuptools-*.whl"):
         shutil.copy(wheel, house)

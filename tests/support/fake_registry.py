@@ -6,8 +6,12 @@ NAME/TRACK/N.json. Files are read on every request, so tests can change them bet
 
 Use it as a context manager (`with FakeRegistry(folder, api="core") as reg: reg.url`), or as
 a script: `python tests/support/fake_registry.py --dir FOLDER --port N --api core --latency-ms 50`.
-Faults are injected per path glob with `reg.fault(kind, path, times=None, **params)`; every
-request is recorded in `reg.requests` (method, path, lower-cased headers). Standard library only.
+Options: `token=` (require a bearer token), `basic=(user, password)`, `tls=(cert, key)` (serve
+https), `latency_ms=` (every request), `etags=False` (no ETag/304). Faults are injected per
+path glob with `reg.fault(kind, path="*", times=None, **params)` (see FAULTS; `times` limits
+how often it fires) and removed with `reg.clear()`, which also forgets the recorded requests.
+Every request is recorded in `reg.requests` (method, path, lower-cased headers); `reg.paths()`
+lists the paths. Standard library only, so benchmarks can run it without the package.
 """
 
 from __future__ import annotations

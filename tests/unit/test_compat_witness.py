@@ -95,7 +95,9 @@ def test_candidate_is_placed_at_the_finding_location() -> None:
     ("schema", "expected"),
     [
         pytest.param({"type": "integer", "minimum": 3, "multipleOf": 2}, 4, id="integer-grid"),
-        pytest.param({"type": "number", "exclusiveMinimum": 1, "maximum": 1.75}, 1.25, id="fraction"),
+        pytest.param(
+            {"type": "number", "exclusiveMinimum": 1, "maximum": 1.75}, 1.25, id="fraction"
+        ),
         pytest.param({"type": "string", "format": "date"}, "2024-01-31", id="format"),
         pytest.param({"enum": ["x", "y"], "not": {"const": "x"}}, "y", id="enum-with-not"),
         pytest.param({"type": "array", "minItems": 2, "items": {"const": 1}}, [1, 1], id="array"),

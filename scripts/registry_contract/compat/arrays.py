@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from .candidates import chain
 from .conj import Conj, flatten
 from .context import Ctx, Finding
 from .equality import is_true_schema
@@ -109,17 +110,10 @@ def _positions(a: Conj, b: Conj, ctx: Ctx, high: int | None) -> list[Finding]:
                 f" {found[0].message}"
             )
             same_level = [f for f in found if f.frames == inner.frames]
-            findings.append(inner.finding(code, a.pointer, sup[0], message, _chain(same_level)))
+            findings.append(inner.finding(code, a.pointer, sup[0], message, chain(same_level)))
         else:
             findings.extend(found)
     return findings
-
-
-def _chain(findings: list[Finding]) -> Any:
-    def candidates() -> list[Any]:
-        return [c for f in findings for c in f.candidates()]
-
-    return candidates
 
 
 def _contains(a: Conj, b: Conj, ctx: Ctx, low: int, high: int | None) -> list[Finding]:
@@ -172,7 +166,11 @@ def _max_contains(a: Conj, v: View, ctx: Ctx, high: int | None) -> list[Finding]
     reverse = run.reverse()
     for o in ours:  # fewer matches of a wider `contains` bound the matches of a narrower one
         tighter = o.max_contains is not None and o.max_contains <= limit
-        if tighter and o.contains and not reverse.recurse((v.contains,), (o.contains,), Ctx(reverse)):
+        if (
+            tighter
+            and o.contains
+            and not reverse.recurse((v.contains,), (o.contains,), Ctx(reverse))
+        ):
             return []
     code = (
         "max-contains-tighter"
@@ -183,7 +181,8 @@ def _max_contains(a: Conj, v: View, ctx: Ctx, high: int | None) -> list[Finding]
         f"{ctx.sub_label} allows more than {limit} matching item(s);"
         f" {ctx.sup_label} has maxContains {limit}"
     )
-    return [ctx.finding(code, a.pointer, v.at("maxContains"), message, _arrays(a, limit + 1, True))]
+    where = next((o.at("maxContains") for o in ours if o.max_contains is not None), a.pointer)
+    return [ctx.finding(code, where, v.at("maxContains"), message, _arrays(a, limit + 1, True))]
 
 
 def _all_items_match(a: Conj, contains: str, ctx: Ctx, high: int | None) -> bool:

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from .conj import Choice, Conj, expand, flatten
+from .branches import expand
+from .conj import Choice, Conj, flatten
 from .context import Ctx, Finding
 from .instance import build_instance, kind_of
 from .numbers import extreme, is_empty

@@ -5,7 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from . import arrays, combinators, objects, scalars
-from .conj import Conj, expand, flatten
+from .branches import expand
+from .conj import Conj, flatten
 from .context import STEP_LIMIT, Ctx, Finding, Run
 from .equality import same_schema
 from .instance import NOTHING, build_instance, kind_of

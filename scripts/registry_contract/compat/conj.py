@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from fractions import Fraction
-from functools import cache, cached_property
+from functools import cached_property
 from math import gcd, lcm
 from typing import Any
 
 from .documents import Document
+from .regexes import search
 from .views import KINDS, Bound, View, read_view, tighter
-
-BRANCH_LIMIT = 32
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,20 +38,6 @@ class Choice:
         assert v.if_ is not None
         then = (v.if_, v.then) if v.then else (v.if_,)
         return [(then, (), None), ((v.else_,) if v.else_ else (), (v.if_,), "conditional")]
-
-
-@cache
-def compile_pattern(pattern: str) -> re.Pattern[str] | None:
-    try:
-        return re.compile(pattern)
-    except re.error:
-        return None
-
-
-def search(pattern: str, name: str) -> bool:
-    """ECMA-262 `pattern` matches somewhere in `name`; unknown syntax counts as a match."""
-    compiled = compile_pattern(pattern)
-    return compiled is None or compiled.search(name) is not None
 
 
 def frac_lcm(values: list[Fraction]) -> Fraction | None:
@@ -263,38 +247,3 @@ def _flatten(doc: Document, pointers: tuple[str, ...], skip: frozenset[tuple[str
         if view.unevaluated:
             conj.unevaluated.append(pointer)
     return conj
-
-
-@dataclass(frozen=True, slots=True)
-class Branch:
-    """One way to satisfy every disjunction of a conjunction; `approx` says why it may be wide."""
-
-    conj: Conj
-    approx: str | None
-
-
-_Work = tuple[tuple[str, ...], frozenset[tuple[str, str]], tuple[str, ...], str | None]
-
-
-def expand(doc: Document, pointers: tuple[str, ...]) -> list[Branch] | None:
-    """Split a conjunction into branches free of disjunctions; None when there are too many."""
-    done: list[Branch] = []
-    work: list[_Work] = [(pointers, frozenset(), (), None)]
-    while work:
-        ptrs, skip, negatives, approx = work.pop(0)
-        conj = flatten(doc, ptrs, skip)
-        if conj.unsatisfiable():
-            continue
-        if not conj.choices:
-            if negatives:
-                conj = replace(conj, negatives=[*conj.negatives, *negatives])
-            done.append(Branch(conj, approx or ("not" if conj.nots else None)))
-        else:
-            choice = conj.choices[0]
-            for extra, excluded, why in choice.alternatives():
-                work.append(
-                    (ptrs + extra, skip | {choice.key}, negatives + excluded, approx or why)
-                )
-        if len(done) + len(work) > BRANCH_LIMIT:
-            return None
-    return done

@@ -5,7 +5,8 @@ from __future__ import annotations
 from fractions import Fraction
 from typing import Any
 
-from .conj import Conj, expand
+from .branches import expand
+from .conj import Conj
 from .documents import Document
 from .numbers import extreme, grid_for, to_json
 from .samples import FORMAT_SAMPLES, fit_length

@@ -84,7 +84,3 @@ class CompatResult:
             "level": self.level,
             "changes": [c.to_dict() for c in self.changes],
         }
-
-    @property
-    def breaking_changes(self) -> list[Change]:
-        return [c for c in self.changes if c.breaking]

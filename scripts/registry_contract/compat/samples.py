@@ -5,7 +5,7 @@ from __future__ import annotations
 import importlib
 from typing import Any
 
-from .conj import compile_pattern
+from .regexes import compile_pattern
 
 # Python's own regex parser: private and untyped, but the only faithful reader of its syntax.
 _PARSER: Any = importlib.import_module("re._parser")
@@ -58,6 +58,26 @@ def pattern_min_length(pattern: str) -> int:
         return int(_PARSER.parse(pattern).getwidth()[0])
     except (ValueError, TypeError, RecursionError, OverflowError):
         return 0
+
+
+def pattern_max_length(pattern: str) -> int | None:
+    """The longest string `pattern` matches when anchored at both ends, else None.
+
+    Python's `$` also matches before a final newline, so it allows one more character.
+    """
+    c = _CONSTANTS
+    try:
+        tree = _PARSER.parse(pattern)
+        widest = int(tree.getwidth()[1])
+    except (ValueError, TypeError, RecursionError, OverflowError):
+        return None
+    items = list(tree)
+    starts = (c.AT, c.AT_BEGINNING), (c.AT, c.AT_BEGINNING_STRING)
+    if len(items) < 2 or items[0] not in starts or widest >= c.MAXREPEAT:
+        return None
+    if items[-1] == (c.AT, c.AT_END_STRING):
+        return widest
+    return widest + 1 if items[-1] == (c.AT, c.AT_END) else None
 
 
 def fit_length(pattern: str | None, low: int, high: int | None, variant: int = 0) -> str | None:

@@ -10,7 +10,15 @@ from .conj import Conj
 from .context import Ctx, Finding
 from .instance import build_instance
 from .numbers import beyond, extreme, grid_for, is_empty, small_range, to_json
-from .samples import FORMAT_SAMPLES, PLAIN_STRINGS, fit_length, pattern_min_length, sample_pattern
+from .regexes import UNIVERSAL_PATTERNS
+from .samples import (
+    FORMAT_SAMPLES,
+    PLAIN_STRINGS,
+    fit_length,
+    pattern_max_length,
+    pattern_min_length,
+    sample_pattern,
+)
 
 # (narrower, wider): every string of the first format is a string of the second.
 FORMAT_SUBSETS = frozenset(
@@ -24,7 +32,6 @@ FORMAT_SUBSETS = frozenset(
         ("uri-reference", "iri-reference"),
     }
 )
-UNIVERSAL_PATTERNS = frozenset({"", ".*", "^.*", ".*$", "^", "$", "[\\s\\S]*", "^[\\s\\S]*$"})
 
 
 def few_values(a: Conj, kind: str) -> list[Any] | None:
@@ -104,7 +111,7 @@ def _multiple_of(a: Conj, b: Conj, ctx: Ctx, kind: str) -> list[Finding]:
         def candidates(step: Fraction = step) -> list[Any]:
             low = extreme(a, kind, True)
             start = low.value if low.value is not None and low.attained else Fraction(0)
-            unit = grid or Fraction(1, 3)
+            unit = grid or Fraction(1, 10)
             points = [start + i * unit for i in range(1, 6)] + [start]
             return [to_json(p) for p in points if (p / step).denominator != 1]
 
@@ -123,29 +130,29 @@ def _multiple_of(a: Conj, b: Conj, ctx: Ctx, kind: str) -> list[Finding]:
 
 def check_string(a: Conj, b: Conj, ctx: Ctx) -> list[Finding]:
     low_found, high_found = a.most("min_length"), a.least("max_length")
-    low = max(
-        [
-            low_found[0] if low_found else 0,
-            *(pattern_min_length(p) for p, _ in a.strings_of("pattern")),
-        ]
-    )
-    high = high_found[0] if high_found else None
+    patterns = [p for p, _ in a.strings_of("pattern")]
+    low = max([low_found[0] if low_found else 0, *(pattern_min_length(p) for p in patterns)])
+    widths = [w for p in patterns if (w := pattern_max_length(p)) is not None]
+    high = min([*([high_found[0]] if high_found else []), *widths], default=None)
     if high is not None and low > high:
         return []
+    # A pattern shapes strings in ways lengths alone do not show: a witness must decide.
+    unsure = "undecidable-pattern" if patterns else None
     findings: list[Finding] = []
     b_high, b_low = b.least("max_length"), b.most("min_length")
     if b_high is not None and (high is None or high > b_high[0]):
         code = "max-length-tighter" if high_found else "max-length-new"
-        mine = f"maxLength {high}" if high is not None else "no maxLength"
+        mine = f"maxLength {high_found[0]}" if high_found else "no maxLength"
         message = f"{ctx.sub_label} has {mine}; {ctx.sup_label} has maxLength {b_high[0]}"
         where = high_found[1] if high_found else a.pointer
-        findings.append(ctx.finding(code, where, b_high[1], message, _strings(a, b_high[0] + 1)))
+        candidates = _strings(a, b_high[0] + 1)
+        findings.append(ctx.finding(code, where, b_high[1], message, candidates, unsure))
     if b_low is not None and low < b_low[0]:
         code = "min-length-tighter" if low_found else "min-length-new"
         mine = f"minLength {low_found[0]}" if low_found else "no minLength"
         message = f"{ctx.sub_label} has {mine}; {ctx.sup_label} has minLength {b_low[0]}"
         where = low_found[1] if low_found else a.pointer
-        findings.append(ctx.finding(code, where, b_low[1], message, _strings(a, low)))
+        findings.append(ctx.finding(code, where, b_low[1], message, _strings(a, low), unsure))
     findings.extend(_patterns(a, b, ctx, low, high))
     findings.extend(_formats(a, b, ctx))
     return findings
