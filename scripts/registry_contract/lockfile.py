@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import ctypes
 import ctypes.util
+import functools
 import hashlib
 import json
 import os
@@ -200,7 +201,7 @@ def write_lock(lock_dir: Path, files: dict[str, bytes]) -> bool:
     try:
         for rel, data in files.items():
             _write_file(staging / rel, data)
-        _fsync_dir(staging)
+        _sync_tree(staging, files)
         if lock_dir.exists() and _exchange(staging, lock_dir):
             pass  # staging now holds the old tree
         elif lock_dir.exists():
@@ -222,8 +223,33 @@ def _write_file(path: Path, data: bytes) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     with open(path, "wb") as handle:
         handle.write(data)
-        handle.flush()
-        os.fsync(handle.fileno())
+
+
+def _sync_tree(staging: Path, files: dict[str, bytes]) -> None:
+    """Make the staged tree durable before it is swapped in.
+
+    One syncfs(2) of the staging tree's filesystem replaces an fsync per file (a lock of
+    200 schemas spent most of its write time in 201 fsyncs); elsewhere fsync each file.
+    """
+    fd = os.open(staging, os.O_RDONLY)
+    try:
+        libc = _libc()
+        syncfs = getattr(libc, "syncfs", None) if libc else None
+        if syncfs is not None and syncfs(fd) == 0:
+            return
+    finally:
+        os.close(fd)
+    for rel in files:
+        with open(staging / rel, "rb") as handle:
+            os.fsync(handle.fileno())
+    for folder in {(staging / rel).parent for rel in files}:
+        _fsync_dir(folder)
+
+
+@functools.cache
+def _libc() -> ctypes.CDLL | None:
+    name = ctypes.util.find_library("c")
+    return ctypes.CDLL(name, use_errno=True) if name else None
 
 
 def _fsync_dir(path: Path) -> None:
@@ -246,11 +272,8 @@ def _remove_stale(lock_dir: Path) -> None:
 
 def _exchange(a: Path, b: Path) -> bool:
     """Atomically swap two directories with renameat2(RENAME_EXCHANGE), where the OS has it."""
-    libc_name = ctypes.util.find_library("c")
-    if not libc_name:
-        return False
-    libc = ctypes.CDLL(libc_name, use_errno=True)
-    renameat2 = getattr(libc, "renameat2", None)
+    libc = _libc()
+    renameat2 = getattr(libc, "renameat2", None) if libc else None
     if renameat2 is None:
         return False
     at_fdcwd = -100

@@ -9,6 +9,7 @@ and each is validated against the original before it counts.
 from __future__ import annotations
 
 import copy
+import json
 import urllib.request
 import warnings
 from typing import Any
@@ -28,12 +29,13 @@ SETTINGS = settings(
     deadline=None,
     derandomize=True,
     database=None,
-    phases=[Phase.explicit, Phase.generate],
+    phases=[Phase.generate],
     suppress_health_check=list(HealthCheck),  # narrowed generation may filter a lot; that is fine
 )
 SCALARS = {"type": ["null", "boolean", "integer", "string"]}
 _LIMITS = ("minItems", "maxItems", "minProperties", "maxProperties", "minContains", "maxContains")
 _OUTCOMES: dict[tuple[str, str], str | None] = {}
+_PAYLOADS: dict[str, list[Any] | None] = {}
 
 
 @pytest.fixture(autouse=True)
@@ -86,28 +88,42 @@ def narrowed(schema: Any, cap: int) -> Any:
     return result
 
 
-def _contradiction(source: Any, target: Any, cap: int) -> str | None:
-    """Generate payloads of `source`: the first one `target` rejects, "skip", or None."""
+def _payloads(source: Any, cap: int) -> list[Any] | None:
+    """Payloads generated for `source` (memoised: many cases share a version), or None."""
+    key = json.dumps([source, cap], sort_keys=True)
+    if key in _PAYLOADS:
+        return _PAYLOADS[key]
+    found: list[Any] | None = []
     if _refs_leave_document(source):
+        found = None
+    else:
+        drawn: list[Any] = []
+
+        @SETTINGS
+        @given(from_schema(narrowed(source, cap)))
+        def run(payload: Any) -> None:
+            drawn.append(payload)
+
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", HypothesisWarning)
+                run()
+            found = drawn
+        except Exception:  # hypothesis-jsonschema gave up on this schema (keyword, recursion)
+            found = None
+    _PAYLOADS[key] = found
+    return found
+
+
+def _contradiction(source: Any, target: Any, cap: int) -> str | None:
+    """The first generated payload of `source` that `target` rejects, "skip", or None."""
+    payloads = _payloads(source, cap)
+    if payloads is None:
         return "skip"
     accepts, rejects = real_validator(source), real_validator(target)
-    found: list[Any] = []
-
-    @SETTINGS
-    @given(from_schema(narrowed(source, cap)))
-    def run(payload: Any) -> None:
+    for payload in payloads:
         if accepts.is_valid(payload) and not rejects.is_valid(payload):
-            found.append(payload)
-            raise AssertionError(payload)
-
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", HypothesisWarning)
-            run()
-    except AssertionError:
-        return repr(found[-1]) if found else "failed"
-    except Exception:  # hypothesis-jsonschema gave up on this schema (a keyword, recursion, ...)
-        return "skip"
+            return repr(payload)
     return None
 
 

@@ -83,21 +83,17 @@ def _check(
     return findings
 
 
+# View attributes that assert something; combinators and $ref are tracked by the Conj itself.
+_ASSERTING = (
+    "kinds", "lower", "upper", "multiple_of", "min_length", "max_length", "pattern",
+    "format", "prefix", "items", "contains", "min_items", "max_items", "unique", "properties",
+    "pattern_properties", "additional", "property_names", "required", "min_properties",
+    "max_properties", "dependent_required", "dependent_schemas", "dynamic_ref", "unevaluated",
+)  # fmt: skip
+
+
 def _trivial(view: Any) -> bool:
-    return bool(view.kinds is None and view.enum is None and _NO_ASSERTIONS(view))
-
-
-def _NO_ASSERTIONS(view: Any) -> bool:
-    return not any(
-        getattr(view, a) not in (None, (), False, {})
-        for a in (
-            "lower", "upper", "multiple_of", "min_length", "max_length", "pattern", "format",
-            "prefix", "items", "contains", "min_items", "max_items", "unique", "properties",
-            "pattern_properties", "additional", "property_names", "required", "min_properties",
-            "max_properties", "dependent_required", "dependent_schemas", "dynamic_ref",
-            "unevaluated",
-        )
-    )  # fmt: skip
+    return view.enum is None and all(getattr(view, a) in (None, (), False, {}) for a in _ASSERTING)
 
 
 def check_branch(a: Conj, b: Conj, ctx: Ctx, only: frozenset[str] | None) -> list[Finding]:

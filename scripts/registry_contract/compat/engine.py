@@ -22,6 +22,7 @@ from .witness import find_witness
 
 OPEN_CONTENT_MODELS = ("exact", "lenient")
 UNDECIDABLE_OPTIONS = ("breaking", "compatible")
+WITNESS_TRIES = 4  # findings of one group tried for a witness, bounding the work per change
 
 
 def check_compatibility(
@@ -78,22 +79,22 @@ def _changes(
         lvl for lvl in BREAKS_BY_DIRECTION[direction] if back == 1 or lvl in TRANSITIVE_LEVELS
     )
     changes: list[Change] = []
-    for finding in dedupe(find_differences(run)):
-        changes.append(_to_change(finding, run, direction, back, breaks, level, undecidable))
+    for same in group(find_differences(run)):
+        changes.append(_to_change(same, run, direction, back, breaks, level, undecidable))
     return changes
 
 
-def dedupe(findings: list[Finding]) -> list[Finding]:
-    seen: dict[tuple[str, str, str], Finding] = {}
+def group(findings: list[Finding]) -> list[list[Finding]]:
+    """Findings about the same schema locations (met through different payload paths),
+    certain ones first; any of them may supply the witness."""
+    groups: dict[tuple[str, str, str], list[Finding]] = {}
     for f in findings:
-        key = (f.code, f.sub_path, f.sup_path)
-        if key not in seen or (seen[key].undecided and not f.undecided):
-            seen[key] = f
-    return list(seen.values())
+        groups.setdefault((f.code, f.sub_path, f.sup_path), []).append(f)
+    return [sorted(same, key=lambda f: f.undecided is not None) for same in groups.values()]
 
 
 def _to_change(
-    finding: Finding,
+    same: list[Finding],
     run: Run,
     direction: str,
     back: int,
@@ -101,7 +102,12 @@ def _to_change(
     level: str,
     undecidable: str,
 ) -> Change:
-    proven, witness = find_witness(finding, run.sub, run.sup)
+    finding, proven, witness = same[0], False, None
+    for candidate in same[:WITNESS_TRIES]:
+        proven, witness = find_witness(candidate, run.sub, run.sup)
+        if proven:
+            finding = candidate
+            break
     sub_is_old = direction == NARROWS
     if finding.undecided and not proven:
         rule = finding.undecided

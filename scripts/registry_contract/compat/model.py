@@ -37,9 +37,9 @@ class CompatError(ContractError, ValueError):
 class Change:
     """One difference between two schema versions, with proof when it breaks.
 
-    Identity (equality, hashing) is `(rule, path, old_path, new_path, direction,
-    versions_back)`; the witness is evidence, not identity, and may be `null` itself,
-    so `has_witness` says whether there is one.
+    Identity (equality, hashing) is every field but `message`, `has_witness` and `witness`:
+    those are evidence. The witness may be JSON `null` itself, so `has_witness` says whether
+    there is one.
     """
 
     rule: str
