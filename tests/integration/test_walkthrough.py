@@ -1,4 +1,4 @@
-"""The five-minute walk-through runs as written (from the README once the lead moves it there)."""
+"""The README's five-minute walk-through runs as written."""
 
 from __future__ import annotations
 
@@ -18,14 +18,12 @@ BLOCK = re.compile(r"^```bash\n(.*?)^```", re.DOTALL | re.MULTILINE)
 
 
 def walkthrough_script() -> str:
-    """The first bash block after the README's marker, else the one in docs/walkthrough.md."""
+    """The first bash block after the README's walk-through marker."""
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    found = BLOCK.search(readme, readme.index(MARKER)) if MARKER in readme else None
-    if found:
-        return found.group(1)
-    blocks = BLOCK.findall((ROOT / "docs" / "walkthrough.md").read_text(encoding="utf-8"))
-    assert len(blocks) == 1, "docs/walkthrough.md must hold exactly one ```bash block"
-    return str(blocks[0])
+    assert MARKER in readme, f"README.md lost its {MARKER} marker"
+    found = BLOCK.search(readme, readme.index(MARKER))
+    assert found, "README.md has no ```bash block after the walk-through marker"
+    return found.group(1)
 
 
 def test_the_walkthrough_runs_as_written(tmp_path: Path) -> None:
