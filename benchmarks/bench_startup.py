@@ -16,6 +16,7 @@ from harness import (
     Figure,
     Measurement,
     byte_compile,
+    check_jsonschema_deferred,
     console,
     make_project,
     parse_args,
@@ -24,6 +25,7 @@ from harness import (
 )
 
 TARGET = 0.4
+DEFERRED = "check-jsonschema --version, rfc3987-syntax deferred"
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -37,6 +39,7 @@ def main(argv: list[str] | None = None) -> int:
         commands = [
             ("python -c pass", [sys.executable, "-c", "pass"]),
             ("check-jsonschema --version", [console("check-jsonschema"), "--version"]),
+            (DEFERRED, [*check_jsonschema_deferred(Path(tmp)), "--version"]),
             ("registry-contract --version", [console("registry-contract"), "--version"]),
             (
                 "registry-contract gate --offline",
@@ -55,20 +58,25 @@ def main(argv: list[str] | None = None) -> int:
     )
     figure.measurements = [Measurement(name, times, name) for name, times in timed.items()]
     medians = {m.name: m.median_s for m in figure.measurements}
-    version = medians["registry-contract --version"] / medians["check-jsonschema --version"]
-    gate = medians["registry-contract gate --offline"] / medians["check-jsonschema --version"]
-    floor = medians["registry-contract --version"] / medians["python -c pass"]
+    ours = medians["registry-contract --version"]
+    gate = medians["registry-contract gate --offline"]
+    for baseline in ("check-jsonschema --version", DEFERRED):
+        ratio = ours / medians[baseline]
+        figure.comparisons.append(
+            Comparison(
+                f"registry-contract --version / {baseline}", ratio, f"< {TARGET:g}x", ratio < TARGET
+            )
+        )
     figure.comparisons += [
         Comparison(
-            "registry-contract --version / check-jsonschema --version",
-            version,
-            f"< {TARGET:g}x",
-            version < TARGET,
+            "registry-contract --version / python -c pass",
+            ours / medians["python -c pass"],
+            "(reported)",
+            True,
         ),
-        Comparison("registry-contract --version / python -c pass", floor, "(reported)", True),
         Comparison(
-            "registry-contract gate --offline / check-jsonschema --version",
-            gate,
+            f"registry-contract gate --offline / {DEFERRED}",
+            gate / medians[DEFERRED],
             "(reported)",
             True,
         ),

@@ -17,6 +17,7 @@ from harness import (
     Figure,
     Measurement,
     byte_compile,
+    check_jsonschema_deferred,
     console,
     feedback_event,
     make_project,
@@ -56,6 +57,8 @@ def main(argv: list[str] | None = None) -> int:
         if f"fixtures {files} passed, 0 failed" not in out:
             raise SystemExit(f"registry-contract validate did not check {files} files:\n{out}")
         theirs_s, _ = time_command(theirs, cwd=project, runs=runs, warmup=warmup)
+        deferred = [*check_jsonschema_deferred(Path(tmp)), *theirs[1:]]
+        deferred_s, _ = time_command(deferred, cwd=project, runs=runs, warmup=warmup)
     figure = Figure(
         1,
         f"validate {files:,} fixture files, end to end, against check-jsonschema",
@@ -63,23 +66,39 @@ def main(argv: list[str] | None = None) -> int:
         f"{files:,} generated FeedbackEvent JSON files (seed {SEED}) checked against the locked "
         "telemetry.FeedbackEvent v2 with format checking; wall clock of each whole command",
     )
+    schemafile = f"--schemafile schemas-lock/{FEEDBACK}/v2.json FILE..."
     figure.measurements = [
         Measurement("registry-contract validate", ours_s, "registry-contract validate", files),
         Measurement(
-            "check-jsonschema --schemafile (baseline)",
-            theirs_s,
-            f"check-jsonschema --schemafile schemas-lock/{FEEDBACK}/v2.json FILE...",
+            "check-jsonschema (baseline)", theirs_s, f"check-jsonschema {schemafile}", files
+        ),
+        Measurement(
+            "check-jsonschema, rfc3987-syntax deferred (baseline)",
+            deferred_s,
+            f"python check_jsonschema_deferred.py {schemafile}",
             files,
         ),
     ]
-    speedup = figure.measurements[1].median_s / figure.measurements[0].median_s
-    figure.comparisons.append(
+    ours_m, theirs_m, deferred_m = (m.median_s for m in figure.measurements)
+    figure.comparisons += [
         Comparison(
-            "registry-contract validate speed-up over check-jsonschema",
-            speedup,
+            "speed-up over check-jsonschema",
+            theirs_m / ours_m,
             f">= {TARGET:g}x",
-            speedup >= TARGET,
-        )
+            theirs_m / ours_m >= TARGET,
+        ),
+        Comparison(
+            "speed-up over check-jsonschema with rfc3987-syntax deferred",
+            deferred_m / ours_m,
+            f">= {TARGET:g}x",
+            deferred_m / ours_m >= TARGET,
+        ),
+    ]
+    figure.notes.append(
+        "check-jsonschema imports jsonschema, whose format module imports rfc3987-syntax, which "
+        "builds its parsers at import (about 1.1 s here); registry-contract defers that import "
+        "until an iri format is checked. The deferred baseline runs check-jsonschema with the "
+        "same deferral, so that ratio compares the work, not that import."
     )
     write_figure(figure, args.results, "validate")
     return 0

@@ -8,10 +8,10 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urldefrag, urljoin
 
-# Formats jsonschema-rs may check natively, where it accepts no more than the reference does
-# except for strings that contain a marker (tests/unit/test_differential.py holds it to this):
+# Formats jsonschema-rs may check natively: it accepts no more than the reference does except
+# strings that contain a marker (tests/unit/test_differential_features.py holds it to this):
 # only canonical 8-4-4-4-12 UUIDs (the reference's uuid.UUID takes more), only emails with an
-# "@" (all the reference asks), and date-times save leap seconds (":60") and year 0 ("0000-").
+# "@" (all the reference asks), and date-times, except leap seconds (":60") and year 0 ("0000-").
 # Refusing more is fine, the reference decides then, but only where refusing more cannot turn
 # into accepting more: with no NON_MONOTONE keyword in reach.
 NATIVE_FORMATS: dict[str, tuple[bytes, ...]] = {

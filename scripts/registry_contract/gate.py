@@ -7,9 +7,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
-from .errors import LockError
 from .fixtures import Fixture, discover_fixture_files, load_fixtures
-from .lockfile import load_lock, verify_lock
+from .lockfile import load_intact_lock
 from .model import (
     DEPRECATED_TRACK,
     FALLBACK,
@@ -79,21 +78,16 @@ def load_gate_lock(
 
 def load_verified_lock(config: Config) -> Lock:
     """Load the lock and refuse to run on a tampered or incomplete one (exit 4)."""
-    lock = load_lock(config.lock_dir)
-    problems = verify_lock(lock)
-    for name, schema in config.schemas.items():
-        if not any(t in lock.tracks(name) for t in schema.tracks):
-            problems.append(
-                f"{config.lock_dir}: schema {name} has none of its tracks "
-                f"({', '.join(schema.tracks)}) in the lock"
-            )
-    if problems:
-        raise LockError(
-            f"{config.lock_dir}: {len(problems)} problem(s) found",
-            hint="restore schemas-lock/ with git or run `registry-contract lock`",
-            problems=tuple(problems),
-        )
-    return lock
+
+    def missing(lock: Lock) -> list[str]:
+        return [
+            f"{config.lock_dir}: schema {name} has none of its tracks "
+            f"({', '.join(schema.tracks)}) in the lock"
+            for name, schema in config.schemas.items()
+            if not any(t in lock.tracks(name) for t in schema.tracks)
+        ]
+
+    return load_intact_lock(config.lock_dir, check=missing)
 
 
 def build_validators(config: Config, lock: Lock) -> dict[tuple[str, str], SchemaValidator]:

@@ -12,6 +12,7 @@ import os
 import re
 import shutil
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -149,6 +150,22 @@ def verify_lock(lock: Lock) -> list[str]:
         if path.is_file() and rel not in listed:
             problems.append(f"{path}: unlisted file in the lock directory")
     return problems
+
+
+def load_intact_lock(lock_dir: Path, *, check: Callable[[Lock], list[str]] | None = None) -> Lock:
+    """Load and verify a lock, refusing one with any problem (exit 4, each problem listed).
+
+    `check` adds a caller's own problems with the loaded lock (e.g. schemas it lacks).
+    """
+    lock = load_lock(lock_dir)
+    problems = verify_lock(lock) + (check(lock) if check else [])
+    if problems:
+        raise LockError(
+            f"{lock_dir}: {len(problems)} problem(s) found",
+            hint="restore the files with git or regenerate them with `registry-contract lock`",
+            problems=tuple(problems),
+        )
+    return lock
 
 
 def render_lock(

@@ -18,18 +18,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     from pathlib import Path
 
-    from ..errors import LockError
-    from ..lockfile import load_lock, verify_lock
+    from ..lockfile import load_intact_lock
 
     lock_dir = Path(args.lock_dir) if args.lock_dir else load_config_from(args).lock_dir
-    lock = load_lock(lock_dir)
-    problems = verify_lock(lock)
-    if problems:
-        raise LockError(
-            f"{lock_dir}: {len(problems)} problem(s) found",
-            hint="restore the files with git or regenerate with `registry-contract lock`",
-            problems=tuple(problems),
-        )
+    lock = load_intact_lock(lock_dir)
     count = sum(len(t) for t in lock.entries.values())
     print(f"{lock_dir}: OK, {count} schema file(s) match their sha256 and metaschema")
     return 0

@@ -10,8 +10,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
-from ..errors import LockError
-from ..lockfile import load_lock, verify_lock
+from ..lockfile import load_intact_lock
 
 _ROUTE = re.compile(
     r"^/schemas/(?P<name>[^/]+)/tracks/(?P<track>[^/]+)(?P<rest>/versions(?:/(?P<v>[^/]+))?)?$"
@@ -22,14 +21,7 @@ class LockSnapshot:
     """Every response body the server can give, built once from a verified lock."""
 
     def __init__(self, lock_dir: Path) -> None:
-        lock = load_lock(lock_dir)
-        problems = verify_lock(lock)
-        if problems:
-            raise LockError(
-                f"{lock_dir}: {len(problems)} problem(s) found; refusing to serve it",
-                hint="run `registry-contract verify` and fix or regenerate the lock",
-                problems=tuple(problems),
-            )
+        lock = load_intact_lock(lock_dir)
         self.envelopes: dict[tuple[str, str], tuple[bytes, str, int]] = {}
         listing = []
         for name, tracks in sorted(lock.entries.items()):
