@@ -82,7 +82,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(redact(traceback.format_exc()), file=sys.stderr)
         return int(e.exit_code)
     except KeyboardInterrupt:
-        _print_error("interrupted; nothing was written")
+        _print_error("interrupted; a lock refresh in progress leaves the previous lock intact")
         return int(ExitCode.INTERNAL)
     except Exception as e:  # a bug: say so, keep the traceback for --debug
         _print_error(
