@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -281,7 +282,18 @@ def _line_of(path: Path, json_pointer: str) -> int | None:
 
 def display_path(config: Config, path: Path) -> str:
     """A path relative to the config's folder when possible, with forward slashes."""
+    return _relative_to(config.root, path)
+
+
+@functools.lru_cache(maxsize=8192)
+def _relative_to(root: Path, path: Path) -> str:
+    # Cached: each fixture is named several times, and resolve() is a syscall per component.
     try:
-        return path.resolve().relative_to(config.root.resolve()).as_posix()
+        return path.resolve().relative_to(_resolved(root)).as_posix()
     except ValueError:
         return path.as_posix()
+
+
+@functools.lru_cache(maxsize=64)
+def _resolved(root: Path) -> Path:
+    return root.resolve()

@@ -80,6 +80,29 @@ def test_lock_from_a_served_lock_reproduces_it_byte_for_byte(
     assert server.stop() == (0, "stopped\n", "")
 
 
+def test_lock_serve_lock_is_a_fixpoint_byte_for_byte(
+    serve: Callable[..., Server], project: Callable[..., Path], cli: Cli
+) -> None:
+    """A lock taken from a served lock, served again on the same address, locks to itself."""
+    first = serve("--lock-dir", str(ROOT / "schemas-lock"))
+    root = project(
+        {"api": "core", "url": first.url}, schemas=dict.fromkeys(_names(ROOT / "schemas-lock"))
+    )
+    assert cli("lock")[0] == 0
+    port = first.url.rsplit(":", 1)[1]
+    assert first.stop()[0] == 0
+    locked = read_lock_files(root / "schemas-lock")
+    copy = root.parent / "served-lock"
+    for rel, data in locked.items():
+        (copy / rel).parent.mkdir(parents=True, exist_ok=True)
+        (copy / rel).write_bytes(data)
+    second = serve("--lock-dir", str(copy), "--port", port)
+    assert second.url == first.url
+    (root / "schemas-lock" / "lock.json").unlink()  # force a full rewrite, not a no-op
+    assert cli("lock")[0] == 0
+    assert read_lock_files(root / "schemas-lock") == locked
+
+
 def test_serve_requires_its_token(
     serve: Callable[..., Server],
     project: Callable[..., Path],
