@@ -116,9 +116,9 @@ def known_from_lock(lock: Lock | None) -> KnownLookup:
 
 def check_schema_document(document: Any, url: str, name: str, track: str) -> dict[str, Any]:
     """Refuse anything that is not a JSON Schema object valid against its metaschema."""
-    from jsonschema.exceptions import SchemaError
-    from jsonschema.validators import Draft202012Validator, validator_for
     from referencing.jsonschema import UnknownDialect, specification_with
+
+    from ..metaschema import find_schema_error
 
     where = f"{url}: the schema of {name}@{track}"
     if not isinstance(document, dict):
@@ -134,14 +134,13 @@ def check_schema_document(document: Any, url: str, name: str, track: str) -> dic
             f"{where} has an unknown $schema {dialect!r}",
             hint="use a JSON Schema draft from 4 to 2020-12",
         ) from e
-    try:
-        validator_for(document, default=Draft202012Validator).check_schema(document)
-    except SchemaError as e:
-        at = "/".join(map(str, e.absolute_path)) or "(root)"
+    error = find_schema_error(document)
+    if error is not None:
+        at = "/".join(map(str, error.absolute_path)) or "(root)"
         raise RegistryError(
-            f"{where} is not a valid JSON Schema: {e.message} at {at}",
+            f"{where} is not a valid JSON Schema: {error.message} at {at}",
             hint="fix the schema in the registry; the lock was not changed",
-        ) from e
+        )
     return document
 
 
