@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from ..model import GateResult
 
-_MARK = {"error": "error  ", "warning": "warning", "info": "info   "}
-
 
 def render_text(result: GateResult) -> str:
     verdict = {"pass": "PASS", "fail": "FAIL", "warn": "WARN"}[result.result]
@@ -31,14 +29,13 @@ def render_text(result: GateResult) -> str:
             where += f":{f.line}"
         if f.path:
             where += f" at {f.path}"
-        target = f"{f.schema}@{f.track}" if f.track else f.schema
-        status = "accepted" if f.accepted else _MARK[f.severity]
+        target = "registry" if f.schema == "*" else f.schema
+        if f.track:
+            target += f"@{f.track}"
+        status = "accepted" if f.accepted else f.severity
+        head = " ".join(part for part in (f"{status:<8}", target, where) if part)
         schema_path = f" (schema {f.schema_path})" if f.schema_path else ""
-        lines.append(
-            f"{status} {target} {where}: {f.message} [{f.kind}: {f.rule}]{schema_path}".replace(
-                "  ", " "
-            )
-        )
+        lines.append(f"{head}: {f.message} [{f.kind}: {f.rule}]{schema_path}")
         if f.accepted and f.reason:
             lines.append(f"         exemption: {f.reason}")
     return "\n".join(lines) + "\n"
