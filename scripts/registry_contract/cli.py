@@ -3,16 +3,21 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import importlib
+import os
 import sys
-import traceback
 from collections.abc import Sequence
 from types import ModuleType
+from typing import NoReturn
 
 from . import __version__
 from .errors import ContractError, ExitCode
 from .redact import redact
 from .startup import defer_rfc3987_syntax
+
+# Like any command killed by SIGPIPE: the reader of standard output stopped reading.
+OUTPUT_CLOSED = 128 + 13
 
 # One module per subcommand under commands/, each with HELP, add_arguments(parser) and run(args).
 COMMANDS = (
@@ -79,18 +84,52 @@ def main(argv: Sequence[str] | None = None) -> int:
         for problem in getattr(e, "problems", ()):
             print(f"  - {redact(problem)}", file=sys.stderr)
         if debug:
-            print(redact(traceback.format_exc()), file=sys.stderr)
+            _print_traceback()
         return int(e.exit_code)
     except KeyboardInterrupt:
         _print_error("interrupted; a lock refresh in progress leaves the previous lock intact")
         return int(ExitCode.INTERNAL)
     except Exception as e:  # a bug: say so, keep the traceback for --debug
+        if isinstance(e, BrokenPipeError) and _stdout_gone():
+            return OUTPUT_CLOSED
         _print_error(
             f"internal error: {type(e).__name__}: {e}; rerun with --debug and report it as a bug"
         )
         if debug:
-            print(redact(traceback.format_exc()), file=sys.stderr)
+            _print_traceback()
         return int(ExitCode.INTERNAL)
+
+
+def _stdout_gone() -> bool:
+    """Whether standard output is a pipe whose reader has gone (`| head` that stopped)."""
+    import select
+
+    try:
+        poller = select.poll()
+        poller.register(sys.stdout.fileno(), select.POLLOUT)
+        return any(event & select.POLLERR for _, event in poller.poll(0))
+    except (AttributeError, OSError, ValueError):  # no poll (Windows), or no real stdout
+        return False
+
+
+def run() -> NoReturn:
+    """The console script: main(), then exit without tearing the interpreter down.
+
+    Freeing every module and object at exit cost 30 to 40 ms of each run (requests alone about
+    25 ms), a tenth of a `gate --offline`. Nothing of ours needs that teardown: every file is
+    closed and every thread pool shut down before main() returns; the output is flushed here.
+    """
+    code = main()
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(OSError, ValueError):  # a closed pipe (`| head`) or stream
+            stream.flush()
+    os._exit(code)
+
+
+def _print_traceback() -> None:
+    import traceback
+
+    print(redact(traceback.format_exc()), file=sys.stderr)
 
 
 def _print_error(message: str) -> None:

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urldefrag, urljoin
+
+if TYPE_CHECKING:
+    from .reference import Draft, KeywordCheck
 
 # Formats jsonschema-rs may check natively: it accepts no more than the reference does except
 # strings that contain a marker (tests/unit/test_differential_features.py holds it to this):
@@ -24,7 +27,7 @@ NON_MONOTONE = frozenset(
     {"not", "oneOf", "if", "maxContains", "unevaluatedProperties", "unevaluatedItems"}
 )
 # Keywords that python-jsonschema runs with Python semantics (re.search, float division); these
-# run the reference's own keyword function from inside jsonschema-rs.
+# run the reference's keyword check (as reference.py copies it) from inside jsonschema-rs.
 BRIDGED_KEYWORDS = ("pattern", "multipleOf")
 UNSUPPORTED_KEYWORDS = ("$dynamicRef", "$recursiveRef", "$dynamicAnchor", "$recursiveAnchor")
 # Checked by jsonschema-rs in some drafts where python-jsonschema only annotates.
@@ -66,18 +69,29 @@ class FastPath:
     markers: tuple[bytes, ...] = ()
     reason: str | None = None
 
+    def accepts(self, payload: Any) -> bool:
+        """True when jsonschema-rs accepts the payload, so the reference would too; False means
+        only "ask the reference"."""
+        if self.validator is None or not is_plain_json(payload):
+            return False
+        try:
+            return bool(self.validator.is_valid(payload))
+        except Exception:  # a string jsonschema-rs cannot hold (lone surrogate), a bridge error
+            return False
+
 
 def build_fast_path(
-    schema: Any, reference: Any, *, formats: bool, registry: Any = None
+    schema: Any, draft: Draft, *, formats: bool, documents: Mapping[str, Any] | None = None
 ) -> FastPath:
-    """jsonschema-rs validators mirroring `reference` (a python-jsonschema validator), or the
-    reason they could disagree in a way this module cannot rule out."""
+    """jsonschema-rs validators mirroring the reference's `draft` of `schema` (with format
+    checks or not, `$ref` reaching `documents` by URI), or the reason they could disagree in
+    a way this module cannot rule out."""
     import jsonschema_rs
 
-    rs_class = getattr(jsonschema_rs, RS_CLASS_BY_REFERENCE.get(type(reference).__name__, ""), None)
+    rs_class = getattr(jsonschema_rs, RS_CLASS_BY_REFERENCE.get(draft.name, ""), None)
     if rs_class is None:
-        return FastPath(reason=f"jsonschema-rs has no {type(reference).__name__}")
-    scan = scan_schema(schema, registry)
+        return FastPath(reason=f"jsonschema-rs has no {draft.name}")
+    scan = scan_schema(schema, documents)
     reason = _disagreement(scan)
     if reason:
         return FastPath(reason=reason)
@@ -86,10 +100,10 @@ def build_fast_path(
         "ignore_unknown_formats": True,
         "retriever": _refuse_retrieval,
     }
-    bridges = {k: v for k, v in _keyword_bridges(reference).items() if k in scan.keywords}
+    bridges = {k: v for k, v in _keyword_bridges(draft).items() if k in scan.keywords}
     if bridges:  # custom keywords cost jsonschema-rs time even where they do not occur
         kwargs["keywords"] = bridges
-    native = _native_formats(reference, scan) if formats else set()
+    native = _native_formats(draft, scan) if formats else set()
     markers = {m for name in native for m in NATIVE_FORMATS[name]}
     try:
         if scan.resources:
@@ -97,11 +111,11 @@ def build_fast_path(
             kwargs["registry"] = jsonschema_rs.Registry(resources, retriever=_refuse_retrieval)
         if formats:
             exact = {n for n in native if not NATIVE_FORMATS[n]}
-            kwargs["formats"] = _format_bridges(reference, scan.formats - exact)
+            kwargs["formats"] = _format_bridges(draft, scan.formats - exact)
         validator = rs_class(schema, **kwargs)
         if not markers:
             return FastPath(validator)
-        kwargs["formats"] = _format_bridges(reference, scan.formats - native)
+        kwargs["formats"] = _format_bridges(draft, scan.formats - native)
         text_markers = (b"\\u", *sorted(markers))
         return FastPath(validator, rs_class(schema, **kwargs), text_markers)
     except Exception as e:  # jsonschema-rs refuses the schema (metaschema, regex, $ref)
@@ -128,10 +142,10 @@ def is_plain_json(value: Any) -> bool:
     return False
 
 
-def scan_schema(schema: Any, registry: Any = None) -> SchemaScan:
-    """Walk the schema and every locked schema it reaches through `$ref`."""
+def scan_schema(schema: Any, documents: Mapping[str, Any] | None = None) -> SchemaScan:
+    """Walk the schema and every locked schema (`documents` by URI) it reaches through `$ref`."""
     scan = SchemaScan()
-    known = set(registry) if registry is not None else set()
+    known = documents or {}
     root = schema.get("$id", "") if isinstance(schema, dict) else ""
     pending: list[tuple[Any, str]] = [(schema, root)]
     seen = {urldefrag(root).url}
@@ -142,7 +156,7 @@ def scan_schema(schema: Any, registry: Any = None) -> SchemaScan:
         for target in _walk(document, base, scan):
             if target not in seen and target in known:
                 seen.add(target)
-                contents = registry[target].contents
+                contents = known[target]
                 scan.resources[target] = contents
                 pending.append((contents, target))
     return scan
@@ -213,30 +227,27 @@ def is_literal_regex(pattern: str) -> bool:
     return True
 
 
-def _keyword_bridges(reference: Any) -> dict[str, type]:
+def _keyword_bridges(draft: Draft) -> dict[str, type]:
     """Python-semantics keywords, plus no-ops for keywords the reference's draft ignores but
     jsonschema-rs would check (such as draft 7's contentMediaType or 2020-12's dependencies)."""
-    import jsonschema
-
-    known = set(type(reference).VALIDATORS)
-    drafts = (getattr(jsonschema, n) for n in dir(jsonschema) if n.startswith("Draft"))
-    every = {k for cls in drafts for k in cls.VALIDATORS} | ANNOTATION_ONLY
-    bridges: dict[str, type] = {k: _Ignored for k in every - known}
+    every = draft.every_keyword | ANNOTATION_ONLY
+    bridges: dict[str, type] = {k: _Ignored for k in every - draft.keywords}
     for keyword in BRIDGED_KEYWORDS:
-        if keyword in known:
-            bridges[keyword] = _bridge(reference, type(reference).VALIDATORS[keyword])
+        if keyword in draft.keywords:
+            bridges[keyword] = _bridge(draft.keyword_checks[keyword])
     return bridges
 
 
-def _bridge(reference: Any, function: Callable[..., Iterator[Any]]) -> type:
+def _bridge(check: KeywordCheck) -> type:
     class Bridged:
         def __init__(self, parent: dict[str, Any], value: Any, path: list[str | int]) -> None:
             self.parent = parent
             self.value = value
 
         def validate(self, instance: Any) -> None:
-            for error in function(reference, self.value, instance, self.parent):
-                raise ValueError(error.message)
+            message = check(self.value, instance, self.parent)
+            if message is not None:
+                raise ValueError(message)
 
     return Bridged
 
@@ -249,33 +260,20 @@ class _Ignored:
         pass
 
 
-def _native_formats(reference: Any, scan: SchemaScan) -> set[str]:
+def _native_formats(draft: Draft, scan: SchemaScan) -> set[str]:
     """The NATIVE_FORMATS in use that the reference checks too, when nothing is NON_MONOTONE."""
     if scan.keywords.intersection(NON_MONOTONE):
         return set()
-    checked = reference.format_checker.checkers
-    return {name for name in scan.formats if name in NATIVE_FORMATS and name in checked}
+    return {name for name in scan.formats if name in NATIVE_FORMATS and name in draft.formats}
 
 
-def _format_bridges(reference: Any, names: set[str]) -> dict[str, Callable[[str], bool]]:
-    """These formats checked by the reference's own format checker, from inside jsonschema-rs."""
-    return {name: _conforms(reference.format_checker, name) for name in names}
+def _format_bridges(draft: Draft, names: set[str]) -> dict[str, Callable[[str], bool]]:
+    """These formats checked by the reference's own format checks, from inside jsonschema-rs."""
+    return {name: draft.formats.get(name, _unchecked) for name in names}
 
 
-def _conforms(checker: Any, name: str) -> Callable[[str], bool]:
-    if name not in checker.checkers:
-        return lambda instance: True  # the reference does not check this format
-    function, raises = checker.checkers[name]
-    if not raises:  # jsonschema-rs takes the result's truth, as FormatChecker does
-        return function  # type: ignore[no-any-return]
-
-    def conforms(instance: str) -> bool:
-        try:
-            return bool(function(instance))
-        except raises:
-            return False
-
-    return conforms
+def _unchecked(instance: str) -> bool:
+    return True  # the reference does not check this format
 
 
 def _refuse_retrieval(uri: str) -> Any:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import os
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,7 +20,7 @@ from .model import (
     GateResult,
     SchemaReport,
 )
-from .validation import SchemaValidator, build_ref_registry, check_remote_refs
+from .validation import SchemaValidator, build_locked_refs, check_remote_refs
 
 if TYPE_CHECKING:
     from .config import Config, SchemaConfig
@@ -93,7 +94,7 @@ def load_verified_lock(config: Config) -> Lock:
 
 def build_validators(config: Config, lock: Lock) -> dict[tuple[str, str], SchemaValidator]:
     """One validator per locked (schema, track), built once and reused for every payload."""
-    registry = build_ref_registry(lock)
+    registry = build_locked_refs(lock)
     known = {str(uri) for uri in registry}
     validators = {}
     for name, schema in config.schemas.items():
@@ -179,22 +180,16 @@ def check_fixtures(
         targets = [t for t in targets if only_track in (None, t)]
         if not targets:
             continue
+        shown = display_path(config, path)
         for fixture in load_fixtures(schema.name, track, expected, path):
             if fixture.error is not None:
                 result.findings.append(_unparseable(config, fixture))
             for target in targets:
                 ok = fixture.error is None and _check_one(
-                    config, fixture, target, validators[(schema.name, target)], result
+                    shown, fixture, target, validators[(schema.name, target)], result
                 )
                 result.fixtures.append(
-                    FixtureResult(
-                        schema.name,
-                        target,
-                        display_path(config, path),
-                        fixture.expected,
-                        ok,
-                        fixture.line,
-                    )
+                    FixtureResult(schema.name, target, shown, fixture.expected, ok, fixture.line)
                 )
                 if ok:
                     report.fixtures_passed += 1
@@ -228,9 +223,8 @@ def _unparseable(config: Config, fixture: Fixture) -> Finding:
 
 
 def _check_one(
-    config: Config, fixture: Fixture, track: str, validator: SchemaValidator, result: GateResult
+    file: str, fixture: Fixture, track: str, validator: SchemaValidator, result: GateResult
 ) -> bool:
-    file = display_path(config, fixture.file)
     if fixture.expected == "invalid":
         if not validator.is_valid(fixture.payload):
             return True
@@ -287,13 +281,30 @@ def display_path(config: Config, path: Path) -> str:
 
 @functools.lru_cache(maxsize=8192)
 def _relative_to(root: Path, path: Path) -> str:
-    # Cached: each fixture is named several times, and resolve() is a syscall per component.
-    try:
-        return path.resolve().relative_to(_resolved(root)).as_posix()
-    except ValueError:
-        return path.as_posix()
+    # Cached: each fixture is named several times. Strings, not Paths: this runs per fixture.
+    resolved, base = resolve_path(os.fspath(path)), _resolved(os.fspath(root))
+    if resolved == base:
+        return "."
+    prefix = base.rstrip(os.sep) + os.sep
+    if os.path.normcase(resolved).startswith(os.path.normcase(prefix)):
+        return resolved[len(prefix) :].replace(os.sep, "/")
+    return path.as_posix()
 
 
-@functools.lru_cache(maxsize=64)
-def _resolved(root: Path) -> Path:
-    return root.resolve()
+def resolve_path(path: str) -> str:
+    """`str(Path(path).resolve())`, resolving each folder once: only the file itself is looked
+    at anew, as resolving every component of every fixture's path cost more than checking it."""
+    folder, name = os.path.split(path)
+    if name in ("", os.curdir, os.pardir) or os.path.islink(path):
+        return str(Path(path).resolve())
+    return os.path.join(_resolved(folder), name)
+
+
+def _resolved(folder: str) -> str:
+    # Relative to the working directory as it is now, which tests change.
+    return _resolved_absolute(os.path.join(os.getcwd(), folder))
+
+
+@functools.lru_cache(maxsize=1024)
+def _resolved_absolute(folder: str) -> str:
+    return str(Path(folder).resolve())

@@ -3,22 +3,22 @@
 from __future__ import annotations
 
 import contextlib
-import ctypes
-import ctypes.util
 import functools
 import hashlib
 import json
 import os
 import re
-import shutil
-import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit, urlunsplit
 
 from .errors import LockError
+
+if TYPE_CHECKING:  # the writing side imports its modules when it runs: reading stays lean
+    import ctypes
+    from concurrent.futures import ThreadPoolExecutor
 
 LOCK_FILE = "lock.json"
 LOCK_VERSION = 1
@@ -168,6 +168,11 @@ def load_intact_lock(lock_dir: Path, *, check: Callable[[Lock], list[str]] | Non
     return lock
 
 
+def lock_file_name(name: str, track: str) -> str:
+    """Where a schema's track lives, relative to the lock directory."""
+    return f"{name}/{track}.json"
+
+
 def render_lock(
     registry: dict[str, Any], documents: dict[str, dict[str, tuple[int, Any]]]
 ) -> dict[str, bytes]:
@@ -177,7 +182,7 @@ def render_lock(
     for name in sorted(documents):
         for track in sorted(documents[name]):
             version, document = documents[name][track]
-            rel = f"{name}/{track}.json"
+            rel = lock_file_name(name, track)
             data = canonical_json(document)
             files[rel] = data
             index.setdefault(name, {})[track] = {
@@ -203,21 +208,84 @@ def read_lock_files(lock_dir: Path) -> dict[str, bytes]:
     }
 
 
-def write_lock(lock_dir: Path, files: dict[str, bytes]) -> bool:
+class StagedLock:
+    """The next lock tree, written beside the current one while its documents arrive.
+
+    `put` is called from the fetching threads as each document comes in; one writer thread
+    writes the files while the fetches wait for the registry, and the fetching threads go
+    straight on to their next request. `write_lock(..., staged=...)` then writes only what is
+    missing or different, syncs once and swaps the tree in. Nothing in the lock directory
+    changes before that swap; `discard` removes the staged tree. A file that cannot be
+    staged is simply written again by write_lock, which reports any error.
+    """
+
+    def __init__(self, lock_dir: Path) -> None:
+        import threading
+
+        self.lock_dir = lock_dir
+        self._lock = threading.Lock()
+        self._writer: ThreadPoolExecutor | None = None
+        self._dir: Path | None = None
+        self._written: dict[str, bytes] = {}
+
+    def put(self, rel: str, data: bytes) -> None:
+        with self._lock:
+            if self._writer is None:
+                from concurrent.futures import ThreadPoolExecutor
+
+                self._writer = ThreadPoolExecutor(1, thread_name_prefix="lock-writer")
+            self._writer.submit(self._write, rel, data)
+
+    def _write(self, rel: str, data: bytes) -> None:
+        try:
+            if self._dir is None:  # only the writer thread sets it
+                self._dir = _new_staging(self.lock_dir)
+            _write_file(self._dir / rel, data)
+        except OSError:
+            return
+        self._written[rel] = data
+
+    def take(self) -> tuple[Path | None, dict[str, bytes]]:
+        """The staged tree and what it holds, once every write is done; this object forgets
+        both."""
+        with self._lock:
+            writer, self._writer = self._writer, None
+        if writer is not None:
+            writer.shutdown(wait=True)
+        taken = (self._dir, self._written)
+        self._dir, self._written = None, {}
+        return taken
+
+    def discard(self) -> None:
+        folder, _ = self.take()
+        if folder is not None:
+            _remove_tree(folder)
+
+
+def write_lock(
+    lock_dir: Path, files: dict[str, bytes], *, staged: StagedLock | None = None
+) -> bool:
     """Replace the lock directory with `files` atomically; return False when nothing changed.
 
-    The new tree is built and fsynced beside the old one, then swapped in with one
-    rename (RENAME_EXCHANGE on Linux), so an interrupted write leaves the old lock intact.
+    The new tree is built and synced beside the old one (`staged` may hold part of it
+    already), then swapped in with one rename (RENAME_EXCHANGE on Linux), so an interrupted
+    write leaves the old lock intact.
     """
+    folder, written = staged.take() if staged is not None else (None, {})
     if read_lock_files(lock_dir) == files:
+        if folder is not None:
+            _remove_tree(folder)
         return False
     parent = lock_dir.parent
-    parent.mkdir(parents=True, exist_ok=True)
-    _remove_stale(lock_dir)
-    staging = Path(tempfile.mkdtemp(prefix=f".{lock_dir.name}.tmp-", dir=parent))
+    staging = folder or _new_staging(lock_dir)
     try:
         for rel, data in files.items():
-            _write_file(staging / rel, data)
+            if written.get(rel) != data:
+                _write_file(staging / rel, data)
+        for rel in written.keys() - files.keys():
+            (staging / rel).unlink()
+            with contextlib.suppress(OSError):
+                (staging / rel).parent.rmdir()  # only when empty
         _sync_tree(staging, files)
         if lock_dir.exists() and _exchange(staging, lock_dir):
             pass  # staging now holds the old tree
@@ -232,8 +300,17 @@ def write_lock(lock_dir: Path, files: dict[str, bytes]) -> bool:
         _fsync_dir(parent)
     finally:
         if staging != Path():
-            shutil.rmtree(staging, ignore_errors=True)
+            _remove_tree(staging)
     return True
+
+
+def _new_staging(lock_dir: Path) -> Path:
+    parent = lock_dir.parent
+    parent.mkdir(parents=True, exist_ok=True)
+    _remove_stale(lock_dir)
+    import tempfile
+
+    return Path(tempfile.mkdtemp(prefix=f".{lock_dir.name}.tmp-", dir=parent))
 
 
 def _write_file(path: Path, data: bytes) -> None:
@@ -265,8 +342,17 @@ def _sync_tree(staging: Path, files: dict[str, bytes]) -> None:
 
 @functools.cache
 def _libc() -> ctypes.CDLL | None:
-    name = ctypes.util.find_library("c")
-    return ctypes.CDLL(name, use_errno=True) if name else None
+    """The C library already loaded into this process (dlopen(NULL)); None where there is none.
+
+    Not ctypes.util.find_library("c"): on Linux it runs `ldconfig -p` in a subprocess, which
+    cost 28 ms of every lock write.
+    """
+    import ctypes
+
+    try:
+        return ctypes.CDLL(None, use_errno=True)
+    except (OSError, TypeError):  # Windows has no dlopen(NULL): fsync and rename instead
+        return None
 
 
 def _fsync_dir(path: Path) -> None:
@@ -278,13 +364,19 @@ def _fsync_dir(path: Path) -> None:
             os.close(fd)
 
 
+def _remove_tree(path: Path) -> None:
+    import shutil
+
+    shutil.rmtree(path, ignore_errors=True)
+
+
 def _remove_stale(lock_dir: Path) -> None:
     """Remove staging trees left by a killed writer; restore a lock lost between two renames."""
     backups = sorted(lock_dir.parent.glob(f".{lock_dir.name}.old-*"))
     if backups and not lock_dir.exists():
         os.rename(backups.pop(), lock_dir)
     for stale in [*lock_dir.parent.glob(f".{lock_dir.name}.tmp-*"), *backups]:
-        shutil.rmtree(stale, ignore_errors=True)
+        _remove_tree(stale)
 
 
 def _exchange(a: Path, b: Path) -> bool:

@@ -157,6 +157,7 @@ def test_refresh_asks_for_304_and_reuses_the_locked_documents(
     code, out, _ = cli("lock")
     assert code == 0
     assert "schemas-lock/ is up to date" in out
+    assert not list(root.glob(".schemas-lock*"))  # nothing was staged, or it was removed
     etagged = [r for r in registry.requests if "if-none-match" in r.headers]
     assert {r.path for r in etagged} == {
         ORDER_V2,

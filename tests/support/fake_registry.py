@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
-from urllib.parse import unquote
+from urllib.parse import unquote, urlsplit
 
 APIS = ("core", "confluent", "static")
 FAULTS = (
@@ -53,6 +53,7 @@ class RecordedRequest:
     method: str
     path: str
     headers: dict[str, str]
+    target: str = ""  # the request line's target: absolute-form when sent to a proxy
 
 
 @dataclass
@@ -140,11 +141,13 @@ class FakeRegistry:
         with self._lock:
             return [r.path for r in self.requests]
 
-    def _record(self, method: str, path: str, headers: dict[str, str]) -> list[Fault]:
+    def _record(
+        self, method: str, path: str, headers: dict[str, str], target: str = ""
+    ) -> list[Fault]:
         """Record a request and return the faults that fire for it (consuming `times`)."""
         fired = []
         with self._lock:
-            self.requests.append(RecordedRequest(method, path, headers))
+            self.requests.append(RecordedRequest(method, path, headers, target or path))
             for fault in self._faults:
                 if fault.times == 0 or not fnmatch.fnmatchcase(path, fault.path):
                     continue
@@ -215,25 +218,34 @@ class _Handler(BaseHTTPRequestHandler):
 
     def do_GET(self) -> None:
         registry = self.server.registry
-        path = self.path.split("?", 1)[0]
+        target = self.path
+        if target.startswith(("http://", "https://")):  # absolute-form: we are the proxy
+            path = urlsplit(target).path
+        else:
+            path = target.split("?", 1)[0]
         headers = {k.lower(): v for k, v in self.headers.items()}
-        faults = registry._record("GET", path, headers)
+        faults = registry._record("GET", path, headers, target)
         delay = registry.latency_ms + sum(
             f.params.get("ms", 0) for f in faults if f.kind == "latency"
         )
+        fault = next((f for f in faults if f.kind != "latency"), None)
+        faulty = fault is not None and fault.kind in ("reset", "redirect", "status", "body")
+        authorized = self._authorized(headers)
+        # The answer is worked out before the delay, which stands for the network's latency:
+        # sixteen requests that wake up together do not then queue for this process's GIL.
+        answer = None if faulty or not authorized else self._route(path, fault)
         if delay:
             time.sleep(delay / 1000)
-        fault = next((f for f in faults if f.kind != "latency"), None)
         try:
-            if fault is not None and fault.kind in ("reset", "redirect", "status", "body"):
+            if faulty:
+                assert fault is not None
                 self._fault(fault, path)
-            elif not self._authorized(headers):
+            elif answer is None:
                 self._send(
                     401, _json({"error_code": 40101, "message": "unauthorized"}), "application/json"
                 )
             else:
-                status, body, content_type = self._route(path, fault)
-                self._answer(status, body, content_type, fault, headers)
+                self._answer(*answer, fault, headers)
         except (BrokenPipeError, ConnectionResetError):
             self.close_connection = True
 

@@ -1,12 +1,20 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
+import jsonschema
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from registry_contract.config import find_config, load_config
+from registry_contract.config import config_fast_path, config_schema, find_config, load_config
 from registry_contract.errors import ConfigError, ExitCode
+from registry_contract.fastpath import is_plain_json
+from registry_contract.yamlio import load_yaml
 
+ROOT = Path(__file__).resolve().parents[2]
+EXAMPLES = sorted(ROOT.glob("examples/*/registry-contract.yml"))
 MINIMAL = "schemas:\n  telemetry.FeedbackEvent:\n    fixtures: fx\n"
 
 
@@ -111,3 +119,112 @@ def test_missing_config_says_how_to_create_one(tmp_path: Path) -> None:
         find_config(None, cwd=tmp_path)
     with pytest.raises(ConfigError, match=r"nope\.yml not found"):
         find_config(str(tmp_path / "nope.yml"))
+
+
+# -- jsonschema-rs accepts a config only when python-jsonschema (the reference) does ----------
+
+
+def reference_accepts(raw: Any) -> bool:
+    cls = jsonschema.Draft202012Validator
+    return bool(cls(config_schema(), format_checker=cls.FORMAT_CHECKER).is_valid(raw))
+
+
+def test_the_config_schema_takes_the_fast_path() -> None:
+    fast = config_fast_path()
+    assert fast.validator is not None, fast.reason
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        pytest.param(MINIMAL, id="minimal"),
+        pytest.param((ROOT / "registry-contract.yml").read_text(), id="bundled"),
+        *(pytest.param(path.read_text(), id=path.parent.name) for path in EXAMPLES),
+        pytest.param(
+            MINIMAL + "exemptions:\n  - {schema: a.B, rule: x, reason: y, expires: '2026-01-31'}\n",
+            id="expiry-date",
+        ),
+        pytest.param(
+            MINIMAL + "exemptions:\n  - {schema: a.B, rule: x, reason: y, expires: 2026-01-31}\n",
+            id="yaml-date-is-not-a-string",
+        ),
+        pytest.param(
+            MINIMAL + "exemptions:\n  - {schema: a.B, rule: x, reason: y, expires: '2026-02-30'}\n",
+            id="no-such-day",
+        ),
+        pytest.param("schemas:\n  1: {}\n", id="integer-schema-name"),
+        pytest.param("schemas:\n  a.B:\n    tracks: [v1, v1]\n", id="duplicate-tracks"),
+        pytest.param("schemas:\n  a.B:\n    tracks: ['.']\n", id="dot-track"),
+        pytest.param("schemas:\n  '.': {}\n", id="dot-name"),
+        pytest.param('schemas:\n  "a\\n": {}\n', id="name-ending-in-newline"),
+        pytest.param("registry:\n  workers: 1.0\n" + MINIMAL, id="float-workers"),
+        pytest.param("registry:\n  workers: true\n" + MINIMAL, id="bool-workers"),
+        pytest.param("registry:\n  read-timeout: .nan\n" + MINIMAL, id="nan-timeout"),
+        pytest.param("registry:\n  subject-template: '{name}\\n'\n" + MINIMAL, id="template"),
+    ],
+)
+def test_fast_path_and_reference_agree_on_configs(text: str) -> None:
+    raw = load_yaml(text.encode())
+    expected = reference_accepts(raw)
+    # Exact on JSON data; YAML's dates and NaN always go to the reference.
+    assert config_fast_path().accepts(raw) is (expected and is_plain_json(raw))
+
+
+@settings(derandomize=True, deadline=None, database=None, max_examples=200)
+@given(st.data())
+def test_fast_path_accepts_no_config_the_reference_refuses(data: st.DataObject) -> None:
+    raw = data.draw(config_like())
+    if config_fast_path().accepts(raw):
+        assert reference_accepts(raw), raw
+
+
+def config_like() -> st.SearchStrategy[Any]:
+    """Configs built from the schema's own words: mostly right, sometimes almost right."""
+    bad = st.sampled_from(["a..b", ".", "..", "a/b", "a b", "x\n", "", None, 1, 1.5, True, []])
+    name = st.sampled_from(["a.B", "v2", "V_1-x", "telemetry.FeedbackEvent"])
+    bad_name = st.sampled_from(["a..b", ".", "a/b", "x\n", "", 1])
+    track = st.sampled_from(["v1", "v2", "v3-beta"])
+
+    def mostly(good: st.SearchStrategy[Any]) -> st.SearchStrategy[Any]:
+        return st.integers(0, 9).flatmap(lambda i: bad if i == 9 else good)
+
+    tracks = mostly(st.lists(mostly(track), min_size=1, max_size=3, unique_by=repr))
+    level = mostly(st.sampled_from(["NONE", "BACKWARD", "FULL_TRANSITIVE"]))
+    schema = st.none() | st.fixed_dictionaries(
+        {},
+        optional={
+            "fixtures": mostly(st.just("fx")),
+            "tracks": tracks,
+            "require-track": mostly(track),
+            "compatibility": level,
+        },
+    )
+    registry = st.fixed_dictionaries(
+        {},
+        optional={
+            "api": mostly(st.sampled_from(["core", "confluent", "static"])),
+            "url": mostly(st.just("https://r.example")),
+            "subject-template": mostly(st.sampled_from(["{name}-{track}", "{track}"])),
+            "connect-timeout": mostly(st.floats(0, 60) | st.integers(0, 60)),
+            "workers": mostly(st.integers(0, 70)),
+            "allow-insecure-http": mostly(st.booleans()),
+        },
+    )
+    exemption = st.fixed_dictionaries(
+        {"schema": mostly(name), "rule": mostly(st.just("x")), "reason": mostly(st.just("y"))},
+        optional={"path": mostly(st.just("/a")), "expires": mostly(st.just("2026-01-31"))},
+    )
+    config = st.fixed_dictionaries(
+        {"schemas": mostly(st.dictionaries(name | bad_name, schema, min_size=1, max_size=3))},
+        optional={
+            "registry": mostly(registry),
+            "lock-dir": mostly(st.just("schemas-lock")),
+            "tracks": tracks,
+            "compatibility": level,
+            "mode": mostly(st.sampled_from(["enforce", "warn"])),
+            "formats": mostly(st.booleans()),
+            "deprecated-tracks": mostly(st.lists(mostly(track), max_size=2)),
+            "exemptions": mostly(st.lists(exemption, max_size=2)),
+        },
+    )
+    return config

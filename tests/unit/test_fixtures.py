@@ -31,6 +31,26 @@ def test_discovery_covers_shared_and_per_track_folders(tmp_path: Path) -> None:
     ]
 
 
+def test_discovery_finds_and_orders_files_as_pathlib_does(tmp_path: Path) -> None:
+    valid = tmp_path / "valid"
+    names = [
+        "a-c.json", "a/b.json", "a.b/c.json", "a/b/c.yml", "A.JSON", "B.Yaml", "z.ndjson",
+        "x.jsonl", ".json", "a.json.", "a..json", "sub dir/é.json", "deep/1/2/3/4.json",
+        "notes.txt", "a-/b.json", "a/-b.json", "a0/b.json",
+    ]  # fmt: skip
+    for name in names:
+        touch(valid / name)
+    (valid / "loop").symlink_to(valid, target_is_directory=True)  # not entered
+    (valid / "link.json").symlink_to(valid / "a-c.json")  # counted
+    (valid / "dangling.json").symlink_to(valid / "absent.json")  # not a file
+    (valid / "folder.json").mkdir()  # not a file
+    found = [p for _, _, p in discover_fixture_files(tmp_path)]
+    suffixes = {".json", ".yaml", ".yml", ".jsonl", ".ndjson"}
+    expected = sorted(p for p in valid.rglob("*") if p.is_file() and p.suffix.lower() in suffixes)
+    assert found == expected
+    assert len(found) == 15
+
+
 def test_missing_fixture_folder_yields_nothing(tmp_path: Path) -> None:
     assert list(discover_fixture_files(tmp_path / "absent")) == []
 

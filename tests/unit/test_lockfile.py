@@ -5,7 +5,9 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -64,20 +66,39 @@ def test_write_then_load_round_trips_and_unchanged_write_is_a_no_op(tmp_path: Pa
     assert verify_lock(lock) == []
 
 
-def test_write_replaces_the_whole_tree_and_leaves_no_staging(tmp_path: Path) -> None:
-    lock_dir = tmp_path / "schemas-lock"
-    write_lock(lock_dir, render_lock(REGISTRY, documents()))
+def test_write_replaces_the_whole_tree_and_leaves_no_staging(
+    tmp_path: Path, lock_dir: Path
+) -> None:
     smaller = {"a.Event": {"v2": (9, SCHEMA)}}
     write_lock(lock_dir, render_lock(REGISTRY, smaller))
     assert sorted(read_lock_files(lock_dir)) == ["a.Event/v2.json", "lock.json"]
     assert [p.name for p in tmp_path.iterdir()] == ["schemas-lock"]
 
 
-def test_interrupted_write_keeps_the_old_lock_byte_for_byte(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="renameat2 and syncfs are Linux")
+def test_on_linux_libc_has_syncfs_and_the_new_tree_is_swapped_in_with_renameat2(
+    tmp_path: Path, lock_dir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    lock_dir = tmp_path / "schemas-lock"
-    write_lock(lock_dir, render_lock(REGISTRY, documents()))
+    libc = lockfile._libc()
+    assert libc is not None and hasattr(libc, "syncfs") and hasattr(libc, "renameat2")
+    swaps: list[bool] = []
+    real_exchange = lockfile._exchange
+
+    def exchange(a: Path, b: Path) -> bool:
+        swaps.append(real_exchange(a, b))
+        return swaps[-1]
+
+    monkeypatch.setattr(lockfile, "_exchange", exchange)
+    monkeypatch.setattr(os, "rename", None)  # the fallback is not taken
+    files = render_lock(REGISTRY, documents(version=3))
+    assert write_lock(lock_dir, files) is True
+    assert swaps == [True]
+    assert read_lock_files(lock_dir) == files
+
+
+def test_interrupted_write_keeps_the_old_lock_byte_for_byte(
+    tmp_path: Path, lock_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     old = read_lock_files(lock_dir)
     real_write = lockfile._write_file
     calls = []
@@ -191,3 +212,59 @@ def test_load_lock_errors_name_the_file(tmp_path: Path, content: str | None, exp
     assert expected in str(info.value)
     assert str(tmp_path / "schemas-lock" / "lock.json") in str(info.value)
     assert info.value.exit_code == 4
+
+
+def test_a_staged_tree_is_completed_not_rewritten(
+    tmp_path: Path, lock_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    old = read_lock_files(lock_dir)
+    files = render_lock(REGISTRY, documents(version=4))
+    written: dict[str, list[str]] = {"staged": [], "by write_lock": []}
+    real_write = lockfile._write_file
+
+    def write(path: Path, data: bytes) -> None:
+        staged_here = threading.current_thread().name.startswith("lock-writer")
+        rel = path.as_posix().split(".tmp-", 1)[1].split("/", 1)[1]
+        written["staged" if staged_here else "by write_lock"].append(rel)
+        real_write(path, data)
+
+    monkeypatch.setattr(lockfile, "_write_file", write)
+    staged = lockfile.StagedLock(lock_dir)
+    arrivals = {
+        "a.Event/v1.json": files["a.Event/v1.json"],  # final bytes: kept as staged
+        "b.Event/v2.json": b"stale bytes\n",  # different: written again
+        "gone.Event/v1.json": b"{}\n",  # not in the final lock: removed with its folder
+    }
+    with ThreadPoolExecutor(3) as pool:  # documents arrive on the fetching threads
+        list(pool.map(staged.put, arrivals, arrivals.values()))
+    assert read_lock_files(lock_dir) == old  # nothing changes before the swap
+    assert write_lock(lock_dir, files, staged=staged) is True
+    assert sorted(written["staged"]) == sorted(arrivals)
+    assert sorted(written["by write_lock"]) == ["a.Event/v2.json", "b.Event/v2.json", "lock.json"]
+    assert read_lock_files(lock_dir) == files
+    assert [p.name for p in tmp_path.iterdir()] == ["schemas-lock"]
+
+
+def test_a_staged_tree_is_removed_when_the_lock_is_unchanged_or_discarded(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    lock_dir = tmp_path / "schemas-lock"
+    files = render_lock(REGISTRY, documents())
+    write_lock(lock_dir, files)
+    created: list[Path] = []
+    real_new = lockfile._new_staging
+
+    def new_staging(where: Path) -> Path:
+        created.append(real_new(where))
+        return created[-1]
+
+    monkeypatch.setattr(lockfile, "_new_staging", new_staging)
+    staged = lockfile.StagedLock(lock_dir)
+    staged.put("a.Event/v1.json", files["a.Event/v1.json"])
+    assert write_lock(lock_dir, files, staged=staged) is False
+    staged.put("a.Event/v1.json", b"{}\n")
+    staged.discard()
+    staged.discard()
+    assert len(created) == 2 and not any(p.exists() for p in created)
+    assert [p.name for p in tmp_path.iterdir()] == ["schemas-lock"]
+    assert read_lock_files(lock_dir) == files

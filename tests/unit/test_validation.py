@@ -4,10 +4,13 @@ from pathlib import Path
 
 import pytest
 
+from registry_contract import metaschema
 from registry_contract.errors import LockError
 from registry_contract.lockfile import load_lock, render_lock, write_lock
 from registry_contract.validation import (
+    LockedRefs,
     SchemaValidator,
+    build_locked_refs,
     build_ref_registry,
     check_remote_refs,
     pointer,
@@ -108,3 +111,41 @@ def test_a_remote_ref_outside_the_lock_is_refused_and_never_fetched() -> None:
 def test_local_refs_are_fine() -> None:
     schema = {"$defs": {"a": {"type": "string"}}, "properties": {"x": {"$ref": "#/$defs/a"}}}
     check_remote_refs(schema, set(), "x")
+
+
+def test_locked_refs_resolve_like_the_referencing_registry(lock_with_refs: Path) -> None:
+    lock = load_lock(lock_with_refs)
+    refs = build_locked_refs(lock)
+    registry = build_ref_registry(lock)
+    assert set(refs) == set(registry)
+    assert {uri: registry[uri].contents for uri in registry} == refs.documents
+    event = lock.schema("event", "v1")
+    for given in (refs, registry):
+        validator = SchemaValidator(event, label="event@v1", formats=True, registry=given)
+        assert validator.fast and validator.is_valid({"u": 0.5})
+        assert validator.check({"u": 5})[0].schema_path == "/properties/u/maximum"
+
+
+def test_an_empty_fragment_in_an_id_is_dropped_as_referencing_does() -> None:
+    refs = LockedRefs([("https://schemas.example.com/a.json#", {"type": "string"})])
+    assert list(refs) == ["https://schemas.example.com/a.json"] == list(refs.registry)
+
+
+def test_the_reference_is_built_only_for_a_payload_jsonschema_rs_refuses() -> None:
+    validator = SchemaValidator(EVENT, label="e", formats=True)
+    assert validator.is_valid({"n": 1, "at": "2026-11-02T09:15:00Z"})
+    assert "_reference" not in vars(validator)
+    assert not validator.is_valid({"n": "x"})
+    assert "_reference" in vars(validator)
+
+
+def test_with_another_python_jsonschema_the_facts_come_from_the_reference(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(metaschema, "is_mirrored", lambda: False)
+    validator = SchemaValidator(EVENT, label="e", formats=True)
+    assert "_reference" in vars(validator) and validator.fast
+    assert validator.passes_fast({"n": 1, "at": "2026-11-02T09:15:00Z"})
+    assert not validator.is_valid({"n": 1, "at": "nonsense"})
+    assert SchemaValidator(EVENT, label="e", formats=False).is_valid({"at": "nonsense"})
+    assert metaschema.find_schema_error({"type": "strang"}) is not None

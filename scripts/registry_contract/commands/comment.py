@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from ._github import add_comment_arguments
+from ._comment_options import add_comment_arguments
 
 HELP = "upsert the pull request comment from a JSON report (e.g. in a later workflow_run job)"
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import argparse
 import os
 
+from ._comment_options import add_comment_arguments
 from ._common import add_output_arguments, command_line, emit_result, load_config_from
-from ._github import add_comment_arguments
 
 HELP = "run the whole contract gate: lock integrity, fixtures, compatibility"
 TRACK_VARIABLE = "REGISTRY_CONTRACT_TRACK"

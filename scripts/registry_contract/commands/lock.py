@@ -6,6 +6,7 @@ import argparse
 import json
 import sys
 from collections import Counter
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from ..errors import ExitCode, LockError, UsageError
@@ -14,7 +15,7 @@ from ._common import load_config_from
 if TYPE_CHECKING:
     from ..config import Config
     from ..drift import DriftEntry
-    from ..lockfile import Lock
+    from ..lockfile import Lock, StagedLock
     from ..registry import FetchedSchema
 
 HELP = "fetch every configured schema and track from the registry into schemas-lock/"
@@ -35,7 +36,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from ..drift import diff_lock
-    from ..lockfile import read_lock_files, render_lock, write_lock
+    from ..lockfile import StagedLock, read_lock_files, render_lock, write_lock
     from ..registry import build_client
     from ..registry.fetch import fetch_tracks, require_some_track
 
@@ -45,32 +46,50 @@ def run(args: argparse.Namespace) -> int:
     partial = bool(args.schema or args.track)
     old = _load_old_lock(config, partial)
     client = build_client(config, lock=old)
+    staged = None if args.check else StagedLock(config.lock_dir)
     try:
-        live = fetch_tracks(client, pairs, config.registry.workers)
-        documents = _merge(old, live, keep_others=partial)
-        for name in names:
-            asked = [t for n, t in pairs if n == name]
-            require_some_track(client, name, asked, list(documents.get(name, {})))
+        try:
+            live = fetch_tracks(client, pairs, config.registry.workers, on_fetched=_stager(staged))
+            documents = _merge(old, live, keep_others=partial)
+            for name in names:
+                asked = [t for n, t in pairs if n == name]
+                require_some_track(client, name, asked, list(documents.get(name, {})))
+        finally:
+            client.close()
+        entries = diff_lock(old, live)
+        _print_entries(config, names, entries, documents)
+        head = {"api": config.registry.api, "url": config.registry.url}
+        files = render_lock(head, documents)
+        where = config.lock_dir.name + "/"
+        summary = _summary(entries, drop=_dropped(old, documents))
+        if args.check:
+            current = read_lock_files(config.lock_dir)
+            if _without_head(files) != _without_head(current):
+                print(f"drift: {where} would change ({summary}); run `registry-contract lock`")
+                return int(ExitCode.VIOLATIONS)
+            print(f"{where} is up to date with the registry")
+            return int(ExitCode.PASSED)
+        if write_lock(config.lock_dir, files, staged=staged):
+            print(f"wrote {where} ({summary})")
+        else:
+            print(f"{where} is up to date with the registry")
     finally:
-        client.close()
-    entries = diff_lock(old, live)
-    _print_entries(config, names, entries, documents)
-    head = {"api": config.registry.api, "url": config.registry.url}
-    files = render_lock(head, documents)
-    current = read_lock_files(config.lock_dir)
-    where = config.lock_dir.name + "/"
-    summary = _summary(entries, drop=_dropped(old, documents))
-    if args.check:
-        if _without_head(files) != _without_head(current):
-            print(f"drift: {where} would change ({summary}); run `registry-contract lock`")
-            return int(ExitCode.VIOLATIONS)
-        print(f"{where} is up to date with the registry")
-        return int(ExitCode.PASSED)
-    if write_lock(config.lock_dir, files):
-        print(f"wrote {where} ({summary})")
-    else:
-        print(f"{where} is up to date with the registry")
+        if staged is not None:  # a run that failed or was interrupted leaves no staged tree
+            staged.discard()
     return int(ExitCode.PASSED)
+
+
+def _stager(staged: StagedLock | None) -> Callable[[FetchedSchema], None] | None:
+    """Write each changed document into the next lock tree as soon as it arrives."""
+    if staged is None:
+        return None
+    from ..lockfile import canonical_json, lock_file_name
+
+    def stage(fetched: FetchedSchema) -> None:
+        if not fetched.not_modified:  # a 304's document is the locked file itself
+            staged.put(lock_file_name(fetched.name, fetched.track), canonical_json(fetched.schema))
+
+    return stage
 
 
 def _select_schemas(config: Config, asked: list[str] | None) -> list[str]:

@@ -103,9 +103,9 @@ def pick_schema(config: Config, lock: Lock, asked: str) -> tuple[str, str]:
 
 def build_validator(config: Config, lock: Lock, name: str, track: str) -> SchemaValidator:
     """One validator, resolving `$ref` among the locked schemas only, as the gate does."""
-    from ..validation import SchemaValidator, build_ref_registry, check_remote_refs
+    from ..validation import SchemaValidator, build_locked_refs, check_remote_refs
 
-    registry = build_ref_registry(lock)
+    registry = build_locked_refs(lock)
     document = lock.schema(name, track)
     label = f"{lock.dir / name / track}.json ({name}@{track})"
     check_remote_refs(document, {str(uri) for uri in registry}, label)

@@ -7,11 +7,6 @@ from collections.abc import Iterator
 from typing import Any
 from urllib.parse import unquote, urldefrag, urljoin
 
-from jsonschema import validators
-from jsonschema.exceptions import best_match
-from referencing import Registry
-from referencing.exceptions import Unresolvable
-
 from .model import CompatError
 
 DRAFT_BY_URI = {
@@ -21,13 +16,23 @@ DRAFT_BY_URI = {
     "https://json-schema.org/draft/2019-09/schema": 2019,
     "https://json-schema.org/draft/2020-12/schema": 2020,
 }
-VALIDATOR_BY_DRAFT: dict[int, Any] = {
-    4: validators.Draft4Validator,
-    6: validators.Draft6Validator,
-    7: validators.Draft7Validator,
-    2019: validators.Draft201909Validator,
-    2020: validators.Draft202012Validator,
+VALIDATOR_NAME_BY_DRAFT = {
+    4: "Draft4Validator",
+    6: "Draft6Validator",
+    7: "Draft7Validator",
+    2019: "Draft201909Validator",
+    2020: "Draft202012Validator",
 }
+
+
+def validator_class(draft: int) -> Any:
+    """python-jsonschema's validator class of a draft, imported when a payload is first
+    checked: a comparison that needs no witness checked imports none of it."""
+    from jsonschema import validators
+
+    return getattr(validators, VALIDATOR_NAME_BY_DRAFT[draft])
+
+
 SINGLE_SCHEMA_KEYWORDS = (
     "additionalItems",
     "additionalProperties",
@@ -171,6 +176,8 @@ class Document:
 
     def validity(self, instance: Any, pointer: str = "") -> bool | None:
         """True or False from python-jsonschema, or None when a `$ref` leaves the document."""
+        from referencing.exceptions import Unresolvable
+
         try:
             return bool(self._validator(pointer).is_valid(instance))
         except Unresolvable:
@@ -178,6 +185,9 @@ class Document:
 
     def rejection(self, instance: Any, pointer: str) -> tuple[str, str] | None:
         """The keyword that rejects `instance` at `pointer`, and where it is; None if valid."""
+        from jsonschema.exceptions import best_match
+        from referencing.exceptions import Unresolvable
+
         try:
             error = best_match(self._validator(pointer).iter_errors(instance))
         except Unresolvable:
@@ -207,7 +217,9 @@ class Document:
 
     def _validator_at(self, pointer: str) -> Any:
         if self._checker is None:
-            cls = VALIDATOR_BY_DRAFT[self.draft]
+            from referencing import Registry
+
+            cls = validator_class(self.draft)
             # An explicit, empty registry: a `$ref` leaving the document is never fetched.
             self._checker = cls(
                 nullable_as_type(self.root), format_checker=cls.FORMAT_CHECKER, registry=Registry()
@@ -217,7 +229,7 @@ class Document:
         return self._checker.evolve(schema=resolve_pointer(self._checker.schema, pointer))
 
     def knows_format(self, name: str) -> bool:
-        return name in VALIDATOR_BY_DRAFT[self.draft].FORMAT_CHECKER.checkers
+        return name in validator_class(self.draft).FORMAT_CHECKER.checkers
 
 
 def resolve_pointer(root: Any, pointer: str) -> Any:

@@ -2,29 +2,44 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import contextlib
+from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 
 from ..errors import RegistryError
-from .base import FetchedSchema, RegistryClient
+from .base import FetchedSchema, RegistryClient, warm_up_schema_checks
 
 Pair = tuple[str, str]
 
 
 def fetch_tracks(
-    client: RegistryClient, pairs: Sequence[Pair], workers: int
+    client: RegistryClient,
+    pairs: Sequence[Pair],
+    workers: int,
+    *,
+    on_fetched: Callable[[FetchedSchema], None] | None = None,
 ) -> dict[Pair, FetchedSchema | None]:
     """Every pair's document (None when the track does not exist), in the order asked.
 
     All fetches run to the end so that the first error, in the order asked, is the one
-    reported, whatever the timing.
+    reported, whatever the timing. `on_fetched` runs in the fetching thread for each document
+    as it arrives, so that its work overlaps waiting for the others.
     """
     if not pairs:
         return {}
+
+    def fetch(name: str, track: str) -> FetchedSchema | None:
+        fetched = client.fetch(name, track)
+        if fetched is not None and on_fetched is not None:
+            on_fetched(fetched)
+        return fetched
+
     with ThreadPoolExecutor(max_workers=max(1, min(workers, len(pairs)))) as pool:
         futures: dict[Pair, Future[FetchedSchema | None]] = {
-            pair: pool.submit(client.fetch, *pair) for pair in pairs
+            pair: pool.submit(fetch, *pair) for pair in pairs
         }
+        with contextlib.suppress(Exception):  # a real problem shows again in the fetches
+            warm_up_schema_checks()
     return {pair: future.result() for pair, future in futures.items()}
 
 

@@ -7,9 +7,9 @@ import os
 import re
 import threading
 import time
-from collections.abc import Mapping
+from collections.abc import Hashable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 import requests
@@ -24,6 +24,9 @@ from ..errors import ConfigError, RegistryError
 from ..lockfile import public_url
 from .auth import Credentials
 from .base import FetchStats
+
+if TYPE_CHECKING:
+    from requests.sessions import _Settings
 
 MAX_BODY = 5 * 1024 * 1024
 MAX_RETRIES = 3
@@ -67,10 +70,31 @@ def origin(url: str) -> tuple[str, str, int | None]:
 
 
 class StrictSession(requests.Session):
-    """A session that drops credentials on any change of scheme, host or port."""
+    """A session that drops credentials on any change of scheme, host or port.
+
+    It also reads the environment's proxy and CA-bundle settings once per origin instead of on
+    every request: requests scans all of os.environ twice a request for them, which was a
+    fifth of the client's CPU time when fetching many schemas.
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._environment: dict[Hashable, _Settings] = {}
 
     def should_strip_auth(self, old_url: str, new_url: str) -> bool:
         return origin(old_url) != origin(new_url)
+
+    def merge_environment_settings(
+        self, url: Any, proxies: Any, stream: Any, verify: Any, cert: Any
+    ) -> _Settings:
+        key = (origin(url), stream, verify, cert, tuple(sorted((proxies or {}).items())))
+        settings = self._environment.get(key)
+        if settings is None:
+            settings = super().merge_environment_settings(url, proxies, stream, verify, cert)
+            self._environment[key] = settings
+        copy = settings.copy()
+        copy["proxies"] = dict(settings["proxies"])
+        return copy
 
 
 @dataclass(frozen=True)
