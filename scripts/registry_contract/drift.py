@@ -12,10 +12,8 @@ from .lockfile import (
     LOCK_FILE,
     Lock,
     LockEntry,
-    canonical_json,
     public_url,
     render_lock,
-    sha256_hex,
 )
 from .model import DRIFT, REGISTRY, CompatCheck, Finding, GateResult
 
@@ -110,11 +108,6 @@ class DriftReport:
         }
 
 
-def document_sha256(document: Any) -> str:
-    """The digest the lock would record for this document."""
-    return sha256_hex(canonical_json(document))
-
-
 def diff_lock(
     lock: Lock | None, live: Mapping[tuple[str, str], FetchedSchema | None]
 ) -> list[DriftEntry]:
@@ -122,7 +115,7 @@ def diff_lock(
     entries = []
     for (name, track), fetched in live.items():
         old: LockEntry | None = lock.entry(name, track) if lock is not None else None
-        new_sha = document_sha256(fetched.schema) if fetched is not None else None
+        new_sha = fetched.sha256 if fetched is not None else None
         if old is None and fetched is None:
             continue
         if old is None:

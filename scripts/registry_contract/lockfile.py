@@ -8,7 +8,7 @@ import hashlib
 import json
 import os
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -174,16 +174,22 @@ def lock_file_name(name: str, track: str) -> str:
 
 
 def render_lock(
-    registry: dict[str, Any], documents: dict[str, dict[str, tuple[int, Any]]]
+    registry: dict[str, Any],
+    documents: dict[str, dict[str, tuple[int, Any]]],
+    *,
+    rendered: Mapping[str, bytes] | None = None,
 ) -> dict[str, bytes]:
-    """Map each relative path of a lock directory to its exact bytes."""
+    """Map each relative path of a lock directory to its exact bytes; `rendered` holds the
+    canonical_json bytes of documents the caller has worked out already, by path."""
     files: dict[str, bytes] = {}
     index: dict[str, dict[str, dict[str, Any]]] = {}
     for name in sorted(documents):
         for track in sorted(documents[name]):
             version, document = documents[name][track]
             rel = lock_file_name(name, track)
-            data = canonical_json(document)
+            data = rendered.get(rel) if rendered else None
+            if data is None:
+                data = canonical_json(document)
             files[rel] = data
             index.setdefault(name, {})[track] = {
                 "version": version,

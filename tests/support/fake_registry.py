@@ -217,6 +217,7 @@ class _Handler(BaseHTTPRequestHandler):
         pass
 
     def do_GET(self) -> None:
+        arrived = time.monotonic()
         registry = self.server.registry
         target = self.path
         if target.startswith(("http://", "https://")):  # absolute-form: we are the proxy
@@ -231,11 +232,11 @@ class _Handler(BaseHTTPRequestHandler):
         fault = next((f for f in faults if f.kind != "latency"), None)
         faulty = fault is not None and fault.kind in ("reset", "redirect", "status", "body")
         authorized = self._authorized(headers)
-        # The answer is worked out before the delay, which stands for the network's latency:
-        # sixteen requests that wake up together do not then queue for this process's GIL.
+        # The delay stands for the network's latency: the answer leaves `delay` ms after the
+        # request arrived, whatever this server spent working it out meanwhile.
         answer = None if faulty or not authorized else self._route(path, fault)
         if delay:
-            time.sleep(delay / 1000)
+            time.sleep(max(0.0, delay / 1000 - (time.monotonic() - arrived)))
         try:
             if faulty:
                 assert fault is not None

@@ -268,3 +268,20 @@ def test_a_staged_tree_is_removed_when_the_lock_is_unchanged_or_discarded(
     assert len(created) == 2 and not any(p.exists() for p in created)
     assert [p.name for p in tmp_path.iterdir()] == ["schemas-lock"]
     assert read_lock_files(lock_dir) == files
+
+
+def test_documents_rendered_while_fetching_give_the_same_lock() -> None:
+    from registry_contract.registry import FetchedSchema
+
+    docs = documents()
+    fetched = [
+        FetchedSchema(name, track, version, document, "https://r.example")  # type: ignore[arg-type]
+        for name, tracks in docs.items()
+        for track, (version, document) in tracks.items()
+    ]
+    rendered = {lockfile.lock_file_name(f.name, f.track): f.canonical for f in fetched}
+    files = render_lock(REGISTRY, docs, rendered=rendered)
+    assert files == render_lock(REGISTRY, docs)
+    index = json.loads(files["lock.json"])["schemas"]
+    assert [index[f.name][f.track]["sha256"] for f in fetched] == [f.sha256 for f in fetched]
+    assert all(f.canonical == canonical_json(f.schema) for f in fetched)

@@ -59,7 +59,7 @@ def run(args: argparse.Namespace) -> int:
         entries = diff_lock(old, live)
         _print_entries(config, names, entries, documents)
         head = {"api": config.registry.api, "url": config.registry.url}
-        files = render_lock(head, documents)
+        files = render_lock(head, documents, rendered=_rendered(live))
         where = config.lock_dir.name + "/"
         summary = _summary(entries, drop=_dropped(old, documents))
         if args.check:
@@ -83,13 +83,20 @@ def _stager(staged: StagedLock | None) -> Callable[[FetchedSchema], None] | None
     """Write each changed document into the next lock tree as soon as it arrives."""
     if staged is None:
         return None
-    from ..lockfile import canonical_json, lock_file_name
+    from ..lockfile import lock_file_name
 
     def stage(fetched: FetchedSchema) -> None:
         if not fetched.not_modified:  # a 304's document is the locked file itself
-            staged.put(lock_file_name(fetched.name, fetched.track), canonical_json(fetched.schema))
+            staged.put(lock_file_name(fetched.name, fetched.track), fetched.canonical)
 
     return stage
+
+
+def _rendered(live: dict[tuple[str, str], FetchedSchema | None]) -> dict[str, bytes]:
+    """The lock files the fetched documents become, already worked out while fetching."""
+    from ..lockfile import lock_file_name
+
+    return {lock_file_name(*pair): f.canonical for pair, f in live.items() if f is not None}
 
 
 def _select_schemas(config: Config, asked: list[str] | None) -> list[str]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import math
 import threading
@@ -10,7 +11,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol
 
 from ..errors import RegistryError
-from ..lockfile import sha256_hex
+from ..lockfile import canonical_json, sha256_hex
 
 if TYPE_CHECKING:
     from ..lockfile import Lock
@@ -28,6 +29,17 @@ class FetchedSchema:
     schema: dict[str, Any]
     url: str
     not_modified: bool = False
+
+    @functools.cached_property
+    def canonical(self) -> bytes:
+        """The document's bytes in the lock, worked out once for the ETag cache, the staged
+        lock tree, the drift entries and the lock itself."""
+        return canonical_json(self.schema)
+
+    @functools.cached_property
+    def sha256(self) -> str:
+        """The digest the lock records for this document."""
+        return sha256_hex(self.canonical)
 
 
 @dataclass(frozen=True)
@@ -146,7 +158,11 @@ def warm_up_schema_checks() -> None:
     Called while the first requests are in flight, so that this one-off cost overlaps the
     network wait instead of delaying every worker when the first documents arrive.
     """
-    sample = {"$schema": DEFAULT_DIALECT, "$id": "urn:registry-contract:warm-up", "type": "object"}
+    sample = {
+        "$schema": DEFAULT_DIALECT,
+        "$id": "https://registry-contract.invalid/warm-up",
+        "type": "object",
+    }
     check_schema_document(sample, "(warm-up)", "warm-up", "v0")
 
 

@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from ..errors import RegistryError
-from ..lockfile import canonical_json, public_url, sha256_hex
+from ..lockfile import canonical_json, public_url
 from .base import FetchedSchema, KnownLookup
 from .http import Response, Transport
 
@@ -100,10 +100,10 @@ class ConditionalGetter:
             name, track, known.version, known.schema, response.url, not_modified=True
         )
 
-    def remember(self, url: str, response: Response, document: object) -> None:
+    def remember(self, url: str, response: Response, fetched: FetchedSchema) -> None:
         """Store the ETag of a 200 response with the digest of the document it carried."""
         etag = response.headers.get("ETag")
-        self.etags.put(public_url(url) or url, etag, sha256_hex(canonical_json(document)))
+        self.etags.put(public_url(url) or url, etag, fetched.sha256)
 
     def close(self) -> None:
         self.transport.close()

@@ -68,7 +68,7 @@ class ConfluentClient:
         if _not_found(answer):
             return None
         fetched = self._parse(answer, name, track)
-        self._getter.remember(url, answer, fetched.schema)
+        self._getter.remember(url, answer, fetched)
         return fetched
 
     def _parse(self, response: Response, name: str, track: str) -> FetchedSchema:

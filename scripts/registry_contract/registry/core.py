@@ -59,7 +59,7 @@ class CoreClient:
         if answer.status == 404:
             return None
         envelope = parse_envelope(answer, name, track)
-        self._getter.remember(url, answer, envelope.schema)
+        self._getter.remember(url, answer, envelope)
         return envelope
 
 

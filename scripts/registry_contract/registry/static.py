@@ -44,8 +44,9 @@ class StaticClient:
         if answer.status == 404:
             return None
         schema = check_schema_document(answer.json(), answer.url, name, track)
-        self._getter.remember(url, answer, schema)
-        return FetchedSchema(name, track, static_version(schema), schema, answer.url)
+        fetched = FetchedSchema(name, track, static_version(schema), schema, answer.url)
+        self._getter.remember(url, answer, fetched)
+        return fetched
 
     def list_versions(self, name: str, track: str) -> list[int]:
         fetched = self.fetch(name, track)
