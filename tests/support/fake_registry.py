@@ -299,13 +299,14 @@ class _Handler(BaseHTTPRequestHandler):
             return 200, _json({"schemas": registry.listing()}), kind
         if len(parts) >= 4 and parts[0] == "schemas" and parts[2] == "tracks":
             name, track, rest = parts[1], parts[3], parts[4:]
-            versions = registry.versions(name, track)
+            latest = registry.latest(name, track) if not rest else None
+            versions = {latest[0]: latest[1]} if latest else registry.versions(name, track)
             if not versions:
                 return 404, _json({"error": f"no track {track} for {name}"}), kind
             if rest == ["versions"]:
                 return 200, _json({"versions": sorted(versions)}), kind
             if not rest:
-                found = registry.latest(name, track) or max(versions.items())
+                found = latest or max(versions.items())
             elif len(rest) == 2 and rest[0] == "versions" and rest[1].isdigit():
                 v = int(rest[1])
                 found = (v, versions[v]) if v in versions else None

@@ -51,3 +51,34 @@ def test_rfc3987_syntax_parsers_are_built_only_when_an_iri_is_checked() -> None:
         """
     )
     assert json.loads(out) == [False, [True, False], True]
+
+
+def test_only_the_subcommands_on_the_command_line_are_imported() -> None:
+    out = run_python(
+        """
+        import json, sys
+        from registry_contract.cli import build_parser
+        args = build_parser(["--config", "gate", "verify"]).parse_args(
+            ["--config", "gate", "verify"]
+        )
+        commands = sorted(m.rsplit(".", 1)[1] for m in sys.modules
+                          if m.startswith("registry_contract.commands.") and "._" not in m)
+        print(json.dumps({"command": args.command, "config": args.config, "imported": commands}))
+        """
+    )
+    # "gate" is the config file's name here: imported, but never what parses the command line
+    assert json.loads(out) == {
+        "command": "verify",
+        "config": "gate",
+        "imported": ["gate", "verify"],
+    }
+
+
+def test_help_still_lists_every_subcommand() -> None:
+    from registry_contract.cli import COMMANDS, _command, build_parser
+
+    for argv in (["--help"], ["lock", "--help"], []):
+        parser = build_parser(argv)
+        listed = " ".join(parser.format_help().split())
+        for name in COMMANDS:
+            assert f"{name} {' '.join(_command(name).HELP.split())}" in listed, (argv, name)
