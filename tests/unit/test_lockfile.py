@@ -228,7 +228,17 @@ def test_a_staged_tree_is_completed_not_rewritten(
         written["staged" if staged_here else "by write_lock"].append(rel)
         real_write(path, data)
 
+    synced: dict[str, list[str]] = {"staged": [], "by write_lock": []}
+    real_fsync = lockfile._fsync_file
+
+    def fsync(path: Path) -> None:
+        staged_here = threading.current_thread().name.startswith("lock-writer")
+        rel = path.as_posix().split(".tmp-", 1)[1].split("/", 1)[1]
+        synced["staged" if staged_here else "by write_lock"].append(rel)
+        real_fsync(path)
+
     monkeypatch.setattr(lockfile, "_write_file", write)
+    monkeypatch.setattr(lockfile, "_fsync_file", fsync)
     staged = lockfile.StagedLock(lock_dir)
     arrivals = {
         "a.Event/v1.json": files["a.Event/v1.json"],  # final bytes: kept as staged
@@ -241,6 +251,7 @@ def test_a_staged_tree_is_completed_not_rewritten(
     assert write_lock(lock_dir, files, staged=staged) is True
     assert sorted(written["staged"]) == sorted(arrivals)
     assert sorted(written["by write_lock"]) == ["a.Event/v2.json", "b.Event/v2.json", "lock.json"]
+    assert synced == written  # each file is synced where it is written, once
     assert read_lock_files(lock_dir) == files
     assert [p.name for p in tmp_path.iterdir()] == ["schemas-lock"]
 
@@ -285,3 +296,18 @@ def test_documents_rendered_while_fetching_give_the_same_lock() -> None:
     index = json.loads(files["lock.json"])["schemas"]
     assert [index[f.name][f.track]["sha256"] for f in fetched] == [f.sha256 for f in fetched]
     assert all(f.canonical == canonical_json(f.schema) for f in fetched)
+
+
+@pytest.mark.parametrize("count", [3, lockfile.SYNCFS_ABOVE + 1])
+def test_a_few_files_are_fsynced_and_many_take_one_syncfs(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, count: int
+) -> None:
+    synced: list[Path] = []
+    monkeypatch.setattr(lockfile, "_fsync_file", synced.append)
+    many = {f"s{i:02d}.Event": {"v1": (1, SCHEMA)} for i in range(count - 1)}  # + lock.json
+    files = render_lock(REGISTRY, many)
+    assert write_lock(tmp_path / "schemas-lock", files) is True
+    has_syncfs = sys.platform.startswith("linux")
+    expected = [] if count > lockfile.SYNCFS_ABOVE and has_syncfs else sorted(files)
+    staged_names = sorted(p.as_posix().split(".tmp-", 1)[1].split("/", 1)[1] for p in synced)
+    assert staged_names == expected
