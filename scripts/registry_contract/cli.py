@@ -131,6 +131,8 @@ def run() -> NoReturn:
     closed and every thread pool shut down before main() returns; the output is flushed here.
     """
     code = main()
+    if sys.gettrace() is not None or sys.getprofile() is not None:
+        sys.exit(code)  # coverage or a profiler is watching: it writes its results at exit
     for stream in (sys.stdout, sys.stderr):
         with contextlib.suppress(OSError, ValueError):  # a closed pipe (`| head`) or stream
             stream.flush()

@@ -76,3 +76,22 @@ def test_a_broken_pipe_elsewhere_is_still_an_internal_error(
     monkeypatch.setattr(verify, "run", broken)
     assert main(["verify"]) == 5
     assert "internal error: BrokenPipeError" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("watched", [False, True])
+def test_exit_skips_the_teardown_unless_a_tracer_or_profiler_watches(watched: bool) -> None:
+    code = f"""
+import atexit, sys
+atexit.register(lambda: print("atexit ran"))
+if {watched}:
+    sys.setprofile(lambda *args: None)  # as cProfile does; coverage sets a trace function
+sys.argv = ["registry-contract", "--version"]
+from registry_contract.cli import run
+run()
+"""
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=False
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith("registry-contract ")
+    assert ("atexit ran" in done.stdout) is watched
