@@ -10,7 +10,8 @@ import pytest
 import yaml
 
 from registry_contract.cli import main
-from registry_contract.lockfile import load_lock, render_lock, write_lock
+from registry_contract.lockfile import load_lock, render_lock
+from registry_contract.lockwrite import write_lock
 from registry_contract.validation import SchemaValidator
 
 FEEDBACK = "telemetry.FeedbackEvent"

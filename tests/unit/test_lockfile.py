@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from registry_contract import lockfile
+from registry_contract import lockfile, lockwrite
 from registry_contract.errors import LockError
 from registry_contract.lockfile import (
     canonical_json,
@@ -20,8 +20,8 @@ from registry_contract.lockfile import (
     read_lock_files,
     render_lock,
     verify_lock,
-    write_lock,
 )
+from registry_contract.lockwrite import write_lock
 
 SCHEMA = {"$schema": "https://json-schema.org/draft/2020-12/schema", "type": "object"}
 REGISTRY = {"api": "core", "url": "https://user:secret@registry.example.com/api"}
@@ -79,16 +79,16 @@ def test_write_replaces_the_whole_tree_and_leaves_no_staging(
 def test_on_linux_libc_has_syncfs_and_the_new_tree_is_swapped_in_with_renameat2(
     tmp_path: Path, lock_dir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    libc = lockfile._libc()
+    libc = lockwrite._libc()
     assert libc is not None and hasattr(libc, "syncfs") and hasattr(libc, "renameat2")
     swaps: list[bool] = []
-    real_exchange = lockfile._exchange
+    real_exchange = lockwrite._exchange
 
     def exchange(a: Path, b: Path) -> bool:
         swaps.append(real_exchange(a, b))
         return swaps[-1]
 
-    monkeypatch.setattr(lockfile, "_exchange", exchange)
+    monkeypatch.setattr(lockwrite, "_exchange", exchange)
     monkeypatch.setattr(os, "rename", None)  # the fallback is not taken
     files = render_lock(REGISTRY, documents(version=3))
     assert write_lock(lock_dir, files) is True
@@ -100,7 +100,7 @@ def test_interrupted_write_keeps_the_old_lock_byte_for_byte(
     tmp_path: Path, lock_dir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     old = read_lock_files(lock_dir)
-    real_write = lockfile._write_file
+    real_write = lockwrite._write_file
     calls = []
 
     def interrupted(path: Path, data: bytes) -> None:
@@ -109,7 +109,7 @@ def test_interrupted_write_keeps_the_old_lock_byte_for_byte(
             raise KeyboardInterrupt
         real_write(path, data)
 
-    monkeypatch.setattr(lockfile, "_write_file", interrupted)
+    monkeypatch.setattr(lockwrite, "_write_file", interrupted)
     with pytest.raises(KeyboardInterrupt):
         write_lock(lock_dir, render_lock(REGISTRY, documents(version=5)))
     assert read_lock_files(lock_dir) == old
@@ -119,7 +119,8 @@ def test_interrupted_write_keeps_the_old_lock_byte_for_byte(
 KILLED_WRITER = """
 import sys
 from pathlib import Path
-from registry_contract.lockfile import render_lock, write_lock
+from registry_contract.lockfile import render_lock
+from registry_contract.lockwrite import write_lock
 big = {"type": "object", "description": "x" * 200000}
 version = 2
 while True:
@@ -220,7 +221,7 @@ def test_a_staged_tree_is_completed_not_rewritten(
     old = read_lock_files(lock_dir)
     files = render_lock(REGISTRY, documents(version=4))
     written: dict[str, list[str]] = {"staged": [], "by write_lock": []}
-    real_write = lockfile._write_file
+    real_write = lockwrite._write_file
 
     def write(path: Path, data: bytes) -> None:
         staged_here = threading.current_thread().name.startswith("lock-writer")
@@ -229,7 +230,7 @@ def test_a_staged_tree_is_completed_not_rewritten(
         real_write(path, data)
 
     synced: dict[str, list[str]] = {"staged": [], "by write_lock": []}
-    real_fsync = lockfile._fsync_file
+    real_fsync = lockwrite._fsync_file
 
     def fsync(path: Path) -> None:
         staged_here = threading.current_thread().name.startswith("lock-writer")
@@ -237,9 +238,9 @@ def test_a_staged_tree_is_completed_not_rewritten(
         synced["staged" if staged_here else "by write_lock"].append(rel)
         real_fsync(path)
 
-    monkeypatch.setattr(lockfile, "_write_file", write)
-    monkeypatch.setattr(lockfile, "_fsync_file", fsync)
-    staged = lockfile.StagedLock(lock_dir)
+    monkeypatch.setattr(lockwrite, "_write_file", write)
+    monkeypatch.setattr(lockwrite, "_fsync_file", fsync)
+    staged = lockwrite.StagedLock(lock_dir)
     arrivals = {
         "a.Event/v1.json": files["a.Event/v1.json"],  # final bytes: kept as staged
         "b.Event/v2.json": b"stale bytes\n",  # different: written again
@@ -263,14 +264,14 @@ def test_a_staged_tree_is_removed_when_the_lock_is_unchanged_or_discarded(
     files = render_lock(REGISTRY, documents())
     write_lock(lock_dir, files)
     created: list[Path] = []
-    real_new = lockfile._new_staging
+    real_new = lockwrite._new_staging
 
     def new_staging(where: Path) -> Path:
         created.append(real_new(where))
         return created[-1]
 
-    monkeypatch.setattr(lockfile, "_new_staging", new_staging)
-    staged = lockfile.StagedLock(lock_dir)
+    monkeypatch.setattr(lockwrite, "_new_staging", new_staging)
+    staged = lockwrite.StagedLock(lock_dir)
     staged.put("a.Event/v1.json", files["a.Event/v1.json"])
     assert write_lock(lock_dir, files, staged=staged) is False
     staged.put("a.Event/v1.json", b"{}\n")
@@ -298,16 +299,16 @@ def test_documents_rendered_while_fetching_give_the_same_lock() -> None:
     assert all(f.canonical == canonical_json(f.schema) for f in fetched)
 
 
-@pytest.mark.parametrize("count", [3, lockfile.SYNCFS_ABOVE + 1])
+@pytest.mark.parametrize("count", [3, lockwrite.SYNCFS_ABOVE + 1])
 def test_a_few_files_are_fsynced_and_many_take_one_syncfs(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, count: int
 ) -> None:
     synced: list[Path] = []
-    monkeypatch.setattr(lockfile, "_fsync_file", synced.append)
+    monkeypatch.setattr(lockwrite, "_fsync_file", synced.append)
     many = {f"s{i:02d}.Event": {"v1": (1, SCHEMA)} for i in range(count - 1)}  # + lock.json
     files = render_lock(REGISTRY, many)
     assert write_lock(tmp_path / "schemas-lock", files) is True
     has_syncfs = sys.platform.startswith("linux")
-    expected = [] if count > lockfile.SYNCFS_ABOVE and has_syncfs else sorted(files)
+    expected = [] if count > lockwrite.SYNCFS_ABOVE and has_syncfs else sorted(files)
     staged_names = sorted(p.as_posix().split(".tmp-", 1)[1].split("/", 1)[1] for p in synced)
     assert staged_names == expected

@@ -15,7 +15,7 @@ from jsonschema import _keywords
 from test_differential import PROFILE, TRICKY
 from test_differential_features import NEAR_FORMATS, mutated
 
-from registry_contract import reference
+from registry_contract import reference_formats
 from registry_contract.reference import (
     EVERY_KEYWORD,
     KEYWORDS_BY_DRAFT,
@@ -203,8 +203,8 @@ def test_multiple_of_gives_the_references_message(value: Any, instance: Any) -> 
 
 def test_format_checks_follow_the_installed_libraries(monkeypatch: pytest.MonkeyPatch) -> None:
     missing = {"rfc3339_validator", "fqdn"}
-    monkeypatch.setattr(reference, "_installed", lambda module: module not in missing)
-    formats = reference._format_checks("Draft202012Validator")
+    monkeypatch.setattr(reference_formats, "_installed", lambda module: module not in missing)
+    formats = reference_formats.format_checks("Draft202012Validator")
     assert {"date-time", "time", "hostname"}.isdisjoint(formats)
     assert {"date", "uuid", "idn-hostname"} <= set(formats)
 
@@ -212,18 +212,18 @@ def test_format_checks_follow_the_installed_libraries(monkeypatch: pytest.Monkey
 def test_with_gpl_rfc3987_installed_uris_are_left_to_the_reference(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setattr(reference, "_installed", lambda module: True)
-    formats = reference._format_checks("Draft202012Validator")
+    monkeypatch.setattr(reference_formats, "_installed", lambda module: True)
+    formats = reference_formats.format_checks("Draft202012Validator")
     for fmt in ("uri", "uri-reference", "iri"):
-        assert formats[fmt].func is reference._reference_conforms  # type: ignore[attr-defined]
+        assert formats[fmt].func is reference_formats.reference_conforms  # type: ignore[attr-defined]
 
 
 @pytest.mark.parametrize(
     ("pattern", "rule"),
     [
-        pytest.param(reference._PLAIN_URI, "URI", id="uri"),
-        pytest.param(reference._PLAIN_URI, "URI_reference", id="uri-reference"),
-        pytest.param(reference._PLAIN_FRAGMENT, "URI_reference", id="fragment"),
+        pytest.param(reference_formats.PLAIN_URI, "URI", id="uri"),
+        pytest.param(reference_formats.PLAIN_URI, "URI_reference", id="uri-reference"),
+        pytest.param(reference_formats.PLAIN_FRAGMENT, "URI_reference", id="fragment"),
     ],
 )
 def test_every_plain_uri_is_one_rfc3986_validator_accepts(pattern: Any, rule: str) -> None:

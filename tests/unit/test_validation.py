@@ -6,7 +6,8 @@ import pytest
 
 from registry_contract import metaschema
 from registry_contract.errors import LockError
-from registry_contract.lockfile import load_lock, render_lock, write_lock
+from registry_contract.lockfile import load_lock, render_lock
+from registry_contract.lockwrite import write_lock
 from registry_contract.validation import (
     LockedRefs,
     SchemaValidator,

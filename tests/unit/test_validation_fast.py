@@ -7,7 +7,8 @@ from typing import Any
 import pytest
 
 from registry_contract.fastpath import is_literal_regex, is_plain_json
-from registry_contract.lockfile import load_lock, render_lock, write_lock
+from registry_contract.lockfile import load_lock, render_lock
+from registry_contract.lockwrite import write_lock
 from registry_contract.validation import SchemaValidator, build_ref_registry
 
 ROOT = Path(__file__).resolve().parents[2]

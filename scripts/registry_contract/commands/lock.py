@@ -15,7 +15,8 @@ from ._common import load_config_from
 if TYPE_CHECKING:
     from ..config import Config
     from ..drift import DriftEntry
-    from ..lockfile import Lock, StagedLock
+    from ..lockfile import Lock
+    from ..lockwrite import StagedLock
     from ..registry import FetchedSchema
 
 HELP = "fetch every configured schema and track from the registry into schemas-lock/"
@@ -36,7 +37,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from ..drift import diff_lock
-    from ..lockfile import StagedLock, read_lock_files, render_lock, write_lock
+    from ..lockfile import read_lock_files, render_lock
+    from ..lockwrite import StagedLock, write_lock
     from ..registry import build_client
     from ..registry.fetch import fetch_tracks, require_some_track
 
