@@ -98,7 +98,7 @@ def _exemption_for(
 
 
 def _lock_file(config: Config, name: str, track: str) -> str:
-    from .gate import display_path
+    from .paths import display_path
 
     return display_path(config, config.lock_dir / name / f"{track}.json")
 
@@ -152,7 +152,7 @@ def _check_fixture_evidence(
     result: GateResult,
 ) -> None:
     """Valid fixtures of one track must pass the other where the level promises it."""
-    from .gate import display_path
+    from .paths import display_path
 
     level = schema.compatibility
     directions = []

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import functools
-import os
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,6 +18,7 @@ from .model import (
     GateResult,
     SchemaReport,
 )
+from .paths import display_path
 from .validation import SchemaValidator, build_locked_refs, check_remote_refs
 
 if TYPE_CHECKING:
@@ -272,39 +271,3 @@ def _line_of(path: Path, json_pointer: str) -> int | None:
         return find_line(path.read_bytes(), list(parts))
     except OSError:
         return None
-
-
-def display_path(config: Config, path: Path) -> str:
-    """A path relative to the config's folder when possible, with forward slashes."""
-    return _relative_to(config.root, path)
-
-
-@functools.lru_cache(maxsize=8192)
-def _relative_to(root: Path, path: Path) -> str:
-    # Cached: each fixture is named several times. Strings, not Paths: this runs per fixture.
-    resolved, base = resolve_path(os.fspath(path)), _resolved(os.fspath(root))
-    if resolved == base:
-        return "."
-    prefix = base.rstrip(os.sep) + os.sep
-    if os.path.normcase(resolved).startswith(os.path.normcase(prefix)):
-        return resolved[len(prefix) :].replace(os.sep, "/")
-    return path.as_posix()
-
-
-def resolve_path(path: str) -> str:
-    """`str(Path(path).resolve())`, resolving each folder once: only the file itself is looked
-    at anew, as resolving every component of every fixture's path cost more than checking it."""
-    folder, name = os.path.split(path)
-    if name in ("", os.curdir, os.pardir) or os.path.islink(path):
-        return str(Path(path).resolve())
-    return os.path.join(_resolved(folder), name)
-
-
-def _resolved(folder: str) -> str:
-    # Relative to the working directory as it is now, which tests change.
-    return _resolved_absolute(os.path.join(os.getcwd(), folder))
-
-
-@functools.lru_cache(maxsize=1024)
-def _resolved_absolute(folder: str) -> str:
-    return str(Path(folder).resolve())

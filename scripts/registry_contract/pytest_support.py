@@ -152,7 +152,7 @@ class ContractSession:
     def cases(self, name: str, track: str) -> list[ContractCase]:
         """The fixture payloads that apply to one schema on one track, in a stable order."""
         from .fixtures import discover_fixture_files, load_fixtures
-        from .gate import display_path
+        from .paths import display_path
 
         root = self.config.schemas[name].fixtures
         if root is None:
