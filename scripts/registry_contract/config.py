@@ -11,6 +11,7 @@ from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from .dialect import DEFAULT_DIALECT_NAME
 from .errors import ConfigError
 
 if TYPE_CHECKING:
@@ -61,6 +62,7 @@ class Config:
     schemas: dict[str, SchemaConfig]
     deprecated_tracks: tuple[str, ...]
     formats: bool
+    default_dialect: str
     open_content_model: str
     undecidable: str
     exemptions: tuple[Exemption, ...]
@@ -227,6 +229,7 @@ def _build(raw: dict[str, Any], path: Path, env: Mapping[str, str]) -> Config:
         schemas=schemas,
         deprecated_tracks=tuple(raw.get("deprecated-tracks", ())),
         formats=bool(raw.get("formats", True)),
+        default_dialect=raw.get("default-dialect", DEFAULT_DIALECT_NAME),
         open_content_model=raw.get("open-content-model", "exact"),
         undecidable=raw.get("undecidable", "breaking"),
         exemptions=exemptions,
