@@ -77,7 +77,10 @@ def test_lock_from_a_served_lock_reproduces_it_byte_for_byte(
     head = json.loads((root / "schemas-lock" / "lock.json").read_text())["registry"]
     assert head == {"api": "core", "url": server.url}
     assert cli("lock", "--check")[0] == 0
-    assert server.stop() == (0, "stopped\n", "")
+    code, out, err = server.stop()
+    assert (code, out) == (0, "stopped\n")
+    request_line = re.compile(r"^127\.0\.0\.1 GET /schemas/\S+ (200|304) \d+B \d+\.\dms$")
+    assert err and all(request_line.match(line) for line in err.splitlines()), err
 
 
 def test_lock_serve_lock_is_a_fixpoint_byte_for_byte(

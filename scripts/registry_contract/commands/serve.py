@@ -1,24 +1,46 @@
-"""`registry-contract serve`: a development registry serving a lock folder over the core API."""
+"""`registry-contract serve`: a development registry serving a lock folder until interrupted."""
 
 from __future__ import annotations
 
 import argparse
+import os
 import signal
 import sys
 from pathlib import Path
 from types import FrameType
+from typing import TYPE_CHECKING
 
 from ._common import load_config_from
 
-HELP = "development server: serve a lock folder over the core API until interrupted"
+if TYPE_CHECKING:
+    from ..config import Config
+
+HELP = "development server: serve a lock folder over the core or Schema Registry API"
+APIS = ("core", "confluent", "both")
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--lock-dir", metavar="DIR", help="lock folder (default: from the config)")
+    parser.add_argument(
+        "--api",
+        choices=APIS,
+        default="core",
+        help="core (default), confluent (the Schema Registry API of Kafka clients), or both",
+    )
     parser.add_argument("--host", default="127.0.0.1", help="address to bind (default: loopback)")
     parser.add_argument("--port", type=int, default=0, help="port (default: 0, any free port)")
     parser.add_argument(
         "--token", metavar="T", help="require `Authorization: Bearer T` on every request"
+    )
+    parser.add_argument(
+        "--username",
+        metavar="NAME",
+        help="require basic auth as NAME, with the password in REGISTRY_PASSWORD",
+    )
+    parser.add_argument(
+        "--writable",
+        metavar="DIR",
+        help="confluent API: also write registrations to DIR (never to the lock), and reload them",
     )
 
 
@@ -32,13 +54,37 @@ def _stop(signum: int, frame: FrameType | None) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from ..errors import UsageError
+    from ..lockfile import load_intact_lock
     from ..registry.auth import is_loopback
     from ..registry.serve import LockServer, LockSnapshot
+    from ..registry.serve_auth import ServerAuth
 
-    lock_dir = Path(args.lock_dir) if args.lock_dir else load_config_from(args).lock_dir
-    snapshot = LockSnapshot(lock_dir)
+    if args.writable and args.api == "core":
+        raise UsageError(
+            "--writable needs --api confluent or both", hint="the core API is read-only"
+        )
+    password = os.environ.get("REGISTRY_PASSWORD") or None
+    if args.username and not password:
+        raise UsageError(
+            "--username needs the password in the REGISTRY_PASSWORD environment variable",
+            hint="set REGISTRY_PASSWORD, or drop --username",
+        )
+    config = _config(args)
+    lock_dir = Path(args.lock_dir) if args.lock_dir else _required(config, args).lock_dir
+    lock = load_intact_lock(lock_dir)
+    snapshot = LockSnapshot(lock) if args.api != "confluent" else None
+    confluent = None
+    if args.api != "core":
+        from ..registry.serve_confluent import build_confluent_api
+        from ..registry.serve_writable import WritableFolder
+
+        writable = WritableFolder(Path(args.writable)) if args.writable else None
+        confluent = build_confluent_api(lock, config, writable)
+    auth = ServerAuth(args.token, args.username, password if args.username else None)
     try:
-        server = LockServer((args.host, args.port), snapshot, args.token)
+        server = LockServer(
+            (args.host, args.port), snapshot, confluent=confluent, auth=auth, log=sys.stderr
+        )
     except OSError as e:
         raise UsageError(
             f"cannot listen on {args.host}:{args.port} ({e.strerror})",
@@ -52,7 +98,8 @@ def run(args: argparse.Namespace) -> int:
         )
     # Set both explicitly: a shell's background job starts with SIGINT ignored.
     previous = {s: signal.signal(s, _stop) for s in (signal.SIGINT, signal.SIGTERM)}
-    print(f"serving {lock_dir} on {server.url}", flush=True)
+    over = {"core": "", "confluent": " over the confluent API", "both": " over both APIs"}
+    print(f"serving {lock_dir}{over[args.api]} on {server.url}", flush=True)
     try:
         server.serve_forever()
     except (KeyboardInterrupt, _Stop):
@@ -63,3 +110,17 @@ def run(args: argparse.Namespace) -> int:
         server.server_close()
     print("stopped", flush=True)
     return 0
+
+
+def _config(args: argparse.Namespace) -> Config | None:
+    """The config, when one is given or in the working directory; the confluent API takes its
+    subject-template, levels and comparison policy from it."""
+    from ..config import CONFIG_NAME
+
+    if getattr(args, "config", None) or (Path.cwd() / CONFIG_NAME).is_file():
+        return load_config_from(args)
+    return None
+
+
+def _required(config: Config | None, args: argparse.Namespace) -> Config:
+    return config if config is not None else load_config_from(args)

@@ -25,13 +25,7 @@ class ConfluentClient:
         self._template = subject_template
 
     def subject(self, name: str, track: str) -> str:
-        try:
-            return self._template.format(name=name, track=track)
-        except (KeyError, IndexError, ValueError) as e:
-            raise ConfigError(
-                f"registry.subject-template {self._template!r} is invalid ({e!r})",
-                hint="use only the placeholders {name} and {track}, e.g. '{name}-{track}'",
-            ) from e
+        return subject_name(self._template, name, track)
 
     def url_for(self, name: str, track: str) -> str:
         return self._versions_url(name, track) + "/latest"
@@ -99,6 +93,17 @@ class ConfluentClient:
             ) from e
         schema = check_schema_document(document, response.url, name, track)
         return FetchedSchema(name, track, version, schema, response.url)
+
+
+def subject_name(template: str, name: str, track: str) -> str:
+    """The subject of a schema track: `registry.subject-template` filled in."""
+    try:
+        return template.format(name=name, track=track)
+    except (KeyError, IndexError, ValueError) as e:
+        raise ConfigError(
+            f"registry.subject-template {template!r} is invalid ({e!r})",
+            hint="use only the placeholders {name} and {track}, e.g. '{name}-{track}'",
+        ) from e
 
 
 def _not_found(response: Response) -> bool:

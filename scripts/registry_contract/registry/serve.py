@@ -1,50 +1,29 @@
-"""A development server: a lock folder over the core API, with ETags and an optional token."""
+"""The development registry's HTTP server: auth, request bounds, one log line per request."""
 
 from __future__ import annotations
 
-import hmac
-import json
-import re
 import socket
+import threading
+import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
+from urllib.parse import parse_qsl
 
-from ..lockfile import load_intact_lock
+from ..redact import MASK, redact
+from .serve_auth import ServerAuth
+from .serve_confluent import ConfluentApi
+from .serve_core import LockSnapshot
+from .serve_reply import MAX_BODY, ApiError, Reply, json_bytes, shown
 
-_ROUTE = re.compile(
-    r"^/schemas/(?P<name>[^/]+)/tracks/(?P<track>[^/]+)(?P<rest>/versions(?:/(?P<v>[^/]+))?)?$"
-)
+__all__ = ["LockServer", "LockSnapshot"]
 
-
-class LockSnapshot:
-    """Every response body the server can give, built once from a verified lock."""
-
-    def __init__(self, lock_dir: Path) -> None:
-        lock = load_intact_lock(lock_dir)
-        self.envelopes: dict[tuple[str, str], tuple[bytes, str, int]] = {}
-        listing = []
-        for name, tracks in sorted(lock.entries.items()):
-            listing.append({"name": name, "tracks": sorted(tracks)})
-            for track, entry in tracks.items():
-                body = _json(
-                    {
-                        "name": name,
-                        "track": track,
-                        "version": entry.version,
-                        "schema": lock.schema(name, track),
-                    }
-                )
-                self.envelopes[(name, track)] = (body, f'"{entry.sha256}"', entry.version)
-        self.listing = _json({"schemas": listing})
-
-
-def _json(data: Any) -> bytes:
-    return (json.dumps(data, sort_keys=True, ensure_ascii=False) + "\n").encode()
+REQUEST_TIMEOUT = 30.0  # seconds a connection may stay silent, idle keep-alive included
+MAX_CONNECTIONS = 64  # one thread each; more are closed at once
 
 
 class LockRequestHandler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"  # keep-alive
+    timeout = REQUEST_TIMEOUT
     server: LockServer
 
     def setup(self) -> None:
@@ -53,58 +32,106 @@ class LockRequestHandler(BaseHTTPRequestHandler):
         self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
 
     def do_GET(self) -> None:
-        if not self._authorized():
-            self._send(401, _json({"error": "missing or wrong bearer token"}))
-            return
-        path = self.path.split("?", 1)[0].rstrip("/")
-        snapshot = self.server.snapshot
-        if path == "/schemas":
-            self._send(200, snapshot.listing)
-            return
-        match = _ROUTE.match(path)
-        found = snapshot.envelopes.get((match["name"], match["track"])) if match else None
-        if match is None or found is None:
-            self._send(404, _json({"error": f"no schema at {path}"}))
-            return
-        body, etag, version = found
-        if match["rest"] == "/versions":
-            self._send(200, _json({"versions": [version]}))
-        elif match["v"] is not None and match["v"] != str(version):
-            self._send(404, _json({"error": f"version {match['v']} is not in the lock"}))
-        elif etag in [t.strip() for t in self.headers.get("If-None-Match", "").split(",")]:
-            self._send(304, b"", etag)
-        else:
-            self._send(200, body, etag)
+        self._handle("GET")
 
-    def _authorized(self) -> bool:
-        token = self.server.token
-        if token is None:
-            return True
-        given = self.headers.get("Authorization", "")
-        return hmac.compare_digest(given.encode(), f"Bearer {token}".encode())
+    def do_POST(self) -> None:
+        self._handle("POST")
 
-    def _send(self, status: int, body: bytes, etag: str | None = None) -> None:
-        self.send_response(status)
-        if etag:
-            self.send_header("ETag", etag)
-        if status != 304:
-            self.send_header("Content-Type", "application/json")
-            self.send_header("Content-Length", str(len(body)))
+    def do_PUT(self) -> None:
+        self._handle("PUT")
+
+    def do_DELETE(self) -> None:
+        self._handle("DELETE")
+
+    def _handle(self, method: str) -> None:
+        started = time.perf_counter()
+        path, _, query = self.path.partition("?")
+        try:
+            reply = self._reply(method, path, query)
+        except ApiError as e:
+            reply = e.reply()
+        except Exception as e:  # a bug: answer, log one line, keep serving
+            reply = ApiError(500, 50001, "internal error in the development registry").reply()
+            self.server.log(f"internal error: {type(e).__name__}: {e}")
+        self._send(reply)
+        elapsed = (time.perf_counter() - started) * 1000
+        self.server.log(
+            f"{self.client_address[0]} {method} {shown(path)} {reply.status} "
+            f"{len(reply.body)}B {elapsed:.1f}ms"
+        )
+
+    def _reply(self, method: str, path: str, query: str) -> Reply:
+        server = self.server
+        snapshot = server.snapshot
+        core = snapshot is not None and snapshot.owns(path.rstrip("/"))
+        if not server.auth.allows(self.headers.get("Authorization", "")):
+            challenge = {"WWW-Authenticate": server.auth.challenge}
+            self.close_connection = True  # its body, if any, is left unread
+            if core or server.confluent is None:
+                refusal = json_bytes({"error": "missing or wrong credentials"})
+                return Reply(401, refusal, headers=challenge)
+            denied = ApiError(401, 40101, "Unauthorized: missing or wrong credentials").reply()
+            return Reply(401, denied.body, denied.content_type, challenge)
+        body = self._read_body() if method in ("POST", "PUT") else None
+        if snapshot is not None and (core or server.confluent is None):
+            if method != "GET":
+                return Reply(405, json_bytes({"error": f"{method} is not allowed here"}))
+            return snapshot.answer(path.rstrip("/"), self.headers.get("If-None-Match", ""))
+        assert server.confluent is not None  # a server serves at least one API
+        return server.confluent.answer(method, path, dict(parse_qsl(query)), body)
+
+    def _read_body(self) -> bytes:
+        if "chunked" in self.headers.get("Transfer-Encoding", "").lower():
+            self.close_connection = True
+            raise ApiError(411, 411, "Send the request body with a Content-Length")
+        text = self.headers.get("Content-Length", "0")
+        length = int(text) if text.isdigit() and len(text) < 12 else -1
+        if not 0 <= length <= MAX_BODY:
+            self.close_connection = True  # the unread body would be taken as the next request
+            raise ApiError(413, 413, f"The request body must be at most {MAX_BODY} bytes")
+        return self.rfile.read(length)
+
+    def _send(self, reply: Reply) -> None:
+        self.send_response(reply.status)
+        for name, value in reply.headers.items():
+            self.send_header(name, value)
+        if reply.status != 304:
+            self.send_header("Content-Type", reply.content_type)
+            self.send_header("Content-Length", str(len(reply.body)))
         self.end_headers()
-        if status != 304:
-            self.wfile.write(body)
+        if reply.status != 304:
+            self.wfile.write(reply.body)
+
+    def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
+        """Replaced by the line _handle logs, which shows only what is safe to show."""
 
     def log_message(self, format: str, *args: Any) -> None:
-        """Quiet: request lines would only repeat what the client already knows."""
+        """What the standard library logs besides requests: malformed ones, refused ones."""
+        self.server.log(f"{self.client_address[0]} {shown(format % args)}")
 
 
 class LockServer(ThreadingHTTPServer):
+    """Serves the core API (`snapshot`), the Schema Registry API (`confluent`), or both."""
+
     daemon_threads = True
     block_on_close = False  # idle keep-alive connections must not delay shutdown
 
-    def __init__(self, address: tuple[str, int], snapshot: LockSnapshot, token: str | None) -> None:
+    def __init__(
+        self,
+        address: tuple[str, int],
+        snapshot: LockSnapshot | None,
+        token: str | None = None,
+        *,
+        confluent: ConfluentApi | None = None,
+        auth: ServerAuth | None = None,
+        log: TextIO | None = None,
+    ) -> None:
         self.snapshot = snapshot
-        self.token = token
+        self.confluent = confluent
+        self.auth = auth or ServerAuth(token=token)
+        self._log = log
+        self._log_lock = threading.Lock()
+        self._slots = threading.BoundedSemaphore(MAX_CONNECTIONS)
         if ":" in address[0]:
             self.address_family = socket.AF_INET6
         super().__init__(address, LockRequestHandler)
@@ -112,5 +139,28 @@ class LockServer(ThreadingHTTPServer):
     @property
     def url(self) -> str:
         host, port = str(self.server_address[0]), self.server_address[1]
-        shown = f"[{host}]" if ":" in host else host
-        return f"http://{shown}:{port}"
+        shown_host = f"[{host}]" if ":" in host else host
+        return f"http://{shown_host}:{port}"
+
+    def log(self, line: str) -> None:
+        """One line on the log stream, with every credential masked."""
+        if self._log is None:
+            return
+        for secret in self.auth.secrets:
+            line = line.replace(secret, MASK)
+        line = " ".join(redact(line).split())
+        with self._log_lock:
+            self._log.write(line + "\n")
+            self._log.flush()
+
+    def process_request(self, request: Any, client_address: Any) -> None:
+        if not self._slots.acquire(blocking=False):
+            self.shutdown_request(request)
+            return
+        super().process_request(request, client_address)
+
+    def process_request_thread(self, request: Any, client_address: Any) -> None:
+        try:
+            super().process_request_thread(request, client_address)
+        finally:
+            self._slots.release()
