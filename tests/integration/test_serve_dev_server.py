@@ -5,8 +5,6 @@ from __future__ import annotations
 import json
 import re
 import signal
-import subprocess
-import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -14,46 +12,24 @@ import pytest
 import requests
 
 from registry_contract.lockfile import read_lock_files
+from support.dev_server import DevServer
 
 Cli = Callable[..., tuple[int, str, str]]
 ROOT = Path(__file__).resolve().parents[2]
 TOKEN = "serve-token-0123456789abcdef"
 
 
-class Server:
-    def __init__(self, *argv: str) -> None:
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "registry_contract", "serve", *argv],
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-        )
-        assert self.process.stdout is not None
-        self.banner = self.process.stdout.readline()
-        match = re.search(r" on (http://127\.0\.0\.1:\d+)$", self.banner.strip())
-        assert match, (self.banner, self.process.stderr and self.process.stderr.read())
-        self.url = match.group(1)
-
-    def stop(self, signum: int = signal.SIGTERM) -> tuple[int, str, str]:
-        if self.process.poll() is None:
-            self.process.send_signal(signum)
-        out, err = self.process.communicate(timeout=10)
-        return self.process.returncode, out, err
-
-
 @pytest.fixture
-def serve() -> Iterator[Callable[..., Server]]:
-    servers: list[Server] = []
+def serve() -> Iterator[Callable[..., DevServer]]:
+    servers: list[DevServer] = []
 
-    def start(*argv: str) -> Server:
-        servers.append(Server(*argv))
+    def start(*argv: str) -> DevServer:
+        servers.append(DevServer(*argv))
         return servers[-1]
 
     yield start
     for server in servers:
-        if server.process.poll() is None:
-            server.process.kill()
-            server.process.communicate()
+        server.kill()
 
 
 def content(lock_dir: Path) -> dict[str, object]:
@@ -65,7 +41,7 @@ def content(lock_dir: Path) -> dict[str, object]:
 
 
 def test_lock_from_a_served_lock_reproduces_it_byte_for_byte(
-    serve: Callable[..., Server], project: Callable[..., Path], cli: Cli
+    serve: Callable[..., DevServer], project: Callable[..., Path], cli: Cli
 ) -> None:
     original = ROOT / "schemas-lock"
     server = serve("--lock-dir", str(original))
@@ -84,7 +60,7 @@ def test_lock_from_a_served_lock_reproduces_it_byte_for_byte(
 
 
 def test_lock_serve_lock_is_a_fixpoint_byte_for_byte(
-    serve: Callable[..., Server], project: Callable[..., Path], cli: Cli
+    serve: Callable[..., DevServer], project: Callable[..., Path], cli: Cli
 ) -> None:
     """A lock taken from a served lock, served again on the same address, locks to itself."""
     first = serve("--lock-dir", str(ROOT / "schemas-lock"))
@@ -107,7 +83,7 @@ def test_lock_serve_lock_is_a_fixpoint_byte_for_byte(
 
 
 def test_serve_requires_its_token(
-    serve: Callable[..., Server],
+    serve: Callable[..., DevServer],
     project: Callable[..., Path],
     cli: Cli,
     monkeypatch: pytest.MonkeyPatch,
@@ -125,7 +101,7 @@ def test_serve_requires_its_token(
     assert TOKEN not in out + err
 
 
-def test_serve_answers_304_versions_and_the_listing(serve: Callable[..., Server]) -> None:
+def test_serve_answers_304_versions_and_the_listing(serve: Callable[..., DevServer]) -> None:
     original = ROOT / "schemas-lock"
     index = json.loads((original / "lock.json").read_text())["schemas"]
     name = next(iter(index))

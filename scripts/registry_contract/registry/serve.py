@@ -53,12 +53,13 @@ class LockRequestHandler(BaseHTTPRequestHandler):
         except Exception as e:  # a bug: answer, log one line, keep serving
             reply = ApiError(500, 50001, "internal error in the development registry").reply()
             self.server.log(f"internal error: {type(e).__name__}: {e}")
-        self._send(reply)
         elapsed = (time.perf_counter() - started) * 1000
+        # Logged before the answer leaves, so that a client that saw it finds it in the log.
         self.server.log(
             f"{self.client_address[0]} {method} {shown(path)} {reply.status} "
             f"{len(reply.body)}B {elapsed:.1f}ms"
         )
+        self._send(reply)
 
     def _reply(self, method: str, path: str, query: str) -> Reply:
         server = self.server
