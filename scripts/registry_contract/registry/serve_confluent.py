@@ -151,7 +151,7 @@ class ConfluentApi:
             raise ApiError(
                 404,
                 40408,
-                f"Subject {shown(args[0])!r} does not have subject-level compatibility configured",
+                f"Subject '{shown(args[0])}' does not have subject-level compatibility configured",
             )
         return {"compatibilityLevel": level}
 

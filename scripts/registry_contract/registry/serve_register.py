@@ -71,7 +71,7 @@ class Registrar:
             raise ApiError(
                 422,
                 42208,
-                f"Invalid subject {shown(subject)!r}: use letters, digits, '.', '_' and '-'",
+                f"Invalid subject '{shown(subject)}': use letters, digits, '.', '_' and '-'",
             )
         document = parse_candidate(body)
         with self.store.lock:
@@ -96,7 +96,7 @@ class Registrar:
                     409,
                     409,
                     f"Schema being registered is incompatible with an earlier schema for "
-                    f"subject {shown(subject)!r} at {level}: " + "; ".join(verdict.messages),
+                    f"subject '{shown(subject)}' at {level}: " + "; ".join(verdict.messages),
                 )
             version = max(versions, default=0) + 1
             schema = self.store.intern(document)
@@ -116,7 +116,7 @@ def parse_candidate(body: dict[str, Any]) -> dict[str, Any]:
     kind = body.get("schemaType", "AVRO")
     if kind != "JSON":
         raise ApiError(
-            422, 42201, f"Invalid schema: schemaType {shown(str(kind))!r}; only JSON is served"
+            422, 42201, f"Invalid schema: schemaType '{shown(str(kind))}'; only JSON is served"
         )
     if body.get("references"):
         raise ApiError(422, 42201, "Invalid schema: references are not supported here")
@@ -131,7 +131,7 @@ def parse_candidate(body: dict[str, Any]) -> dict[str, Any]:
         raise ApiError(422, 42201, "Invalid schema: a JSON Schema here must be an object")
     dialect = document.get("$schema")
     if dialect is not None and not is_known_dialect(str(dialect)):
-        raise ApiError(422, 42201, f"Invalid schema: unknown $schema {shown(str(dialect))!r}")
+        raise ApiError(422, 42201, f"Invalid schema: unknown $schema '{shown(str(dialect))}'")
     error = find_schema_error(document)
     if error is not None:
         at = "/".join(map(str, error.absolute_path)) or "(root)"
@@ -149,7 +149,7 @@ def pick_version(
         raise ApiError(
             422,
             42202,
-            f"The specified version {shown(wanted)!r} is not a valid version id; use an "
+            f"The specified version '{shown(wanted)}' is not a valid version id; use an "
             "integer from 1 to 2^31-1 or the string latest",
         )
     found = versions.get(int(wanted))
@@ -159,7 +159,7 @@ def pick_version(
 
 
 def subject_not_found(subject: str) -> ApiError:
-    return ApiError(404, 40401, f"Subject {shown(subject)!r} not found.")
+    return ApiError(404, 40401, f"Subject '{shown(subject)}' not found.")
 
 
 def check_level(value: Any) -> str:
@@ -167,6 +167,6 @@ def check_level(value: Any) -> str:
         raise ApiError(
             422,
             42203,
-            f"Invalid compatibility level {shown(str(value))!r}; use one of " + ", ".join(LEVELS),
+            f"Invalid compatibility level '{shown(str(value))}'; use one of " + ", ".join(LEVELS),
         )
     return value.upper()
