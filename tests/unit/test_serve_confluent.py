@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from registry_contract.lockfile import load_intact_lock
-from registry_contract.registry import serve_register
+from registry_contract.registry import serve_confluent, serve_register
 from registry_contract.registry.serve_confluent import ConfluentApi, build_confluent_api
 from registry_contract.registry.serve_reply import CONFLUENT_TYPE
 
@@ -184,3 +184,13 @@ def test_the_schema_of_a_version_and_of_an_id_is_the_document_itself(api: Conflu
     assert call(api, "GET", f"/schemas/ids/{record['id']}/schema")[1] == document
     _, by_guid = call(api, "GET", f"/schemas/guids/{record['guid']}")
     assert (by_guid["id"], by_guid["schema"]) == (record["id"], record["schema"])
+
+
+def test_subject_level_configs_are_capped(
+    api: ConfluentApi, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(serve_confluent, "MAX_SUBJECT_LEVELS", len(api.store.levels) + 1)
+    assert call(api, "PUT", "/config/one", {"compatibility": "NONE"})[0] == 200
+    assert call(api, "PUT", "/config/one", {"compatibility": "FULL"})[0] == 200  # a change
+    status, answer = call(api, "PUT", "/config/two", {"compatibility": "NONE"})
+    assert (status, answer["error_code"]) == (422, 42205)

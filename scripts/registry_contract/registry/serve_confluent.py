@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from ..config import Config
     from ..lockfile import Lock
 
+MAX_SUBJECT_LEVELS = 10_000  # PUT /config/{subject} is kept in memory
 Query = dict[str, str]
 Route = Callable[[list[str], Query, Any], Any]
 
@@ -156,7 +157,14 @@ class ConfluentApi:
         return {"compatibilityLevel": level}
 
     def _set_subject_level(self, args: list[str], _: Query, body: Any) -> dict[str, str]:
-        self.store.levels[args[0]] = check_level(_level_in(body))
+        level = check_level(_level_in(body))
+        if args[0] not in self.store.levels and len(self.store.levels) >= MAX_SUBJECT_LEVELS:
+            raise ApiError(
+                422,
+                42205,
+                f"Operation not permitted: at most {MAX_SUBJECT_LEVELS} subject-level configs",
+            )
+        self.store.levels[args[0]] = level
         return {"compatibility": self.store.levels[args[0]]}
 
     def _delete_subject_level(self, args: list[str], query: Query, _: Any) -> dict[str, str]:
