@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -14,7 +15,10 @@ import yaml
 from confluent_kafka.schema_registry import Schema, SchemaRegistryClient
 from confluent_kafka.schema_registry.error import SchemaRegistryError
 
-from registry_contract.lockfile import read_lock_files
+from registry_contract.lockfile import load_intact_lock, read_lock_files
+from registry_contract.registry import serve as serve_module
+from registry_contract.registry.serve import LockServer
+from registry_contract.registry.serve_confluent import build_confluent_api
 from registry_contract.registry.serve_store import schema_id_of
 from support.dev_server import DevServer
 
@@ -324,10 +328,58 @@ def test_credentials_are_required_and_never_logged(
     assert "/subjects/leaked-***/versions/latest 404" in lines[2]
 
 
-def test_basic_auth_needs_the_password_in_the_environment(cli: Cli) -> None:
-    code, _, err = cli("serve", "--api", "confluent", "--lock-dir", str(LOCK), "--username", "u")
-    assert code == 2
-    assert "REGISTRY_PASSWORD" in err
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        pytest.param(("--api", "confluent", "--username", "u"), "REGISTRY_PASSWORD", id="password"),
+        pytest.param(("--writable", "registered"), "--writable needs --api", id="writable-core"),
+    ],
+)
+def test_serve_refuses_options_it_cannot_honour(
+    cli: Cli, argv: tuple[str, ...], message: str
+) -> None:
+    code, out, err = cli("serve", "--lock-dir", str(LOCK), *argv)
+    assert (code, out) == (2, "")
+    assert message in err
+
+
+def test_both_apis_share_one_port(tmp_path: Path) -> None:
+    server = DevServer(
+        "--api", "both", "--config", str(server_config(tmp_path)), "--lock-dir", str(LOCK)
+    )
+    try:
+        with requests.Session() as http:
+            core = http.get(f"{server.url}/schemas/telemetry.FeedbackEvent/tracks/v2", timeout=5)
+            assert core.json()["version"] == ENTRY["version"]
+            assert core.headers["ETag"] == f'"{ENTRY["sha256"]}"'
+            listing = http.get(f"{server.url}/schemas", timeout=5).json()["schemas"]
+            assert [item["name"] for item in listing] == sorted(INDEX)
+            latest = http.get(f"{server.url}/subjects/{SUBJECT}/versions/latest", timeout=5)
+            assert latest.json()["id"] == schema_id_of(ENTRY["sha256"])
+            by_id = http.get(f"{server.url}/schemas/ids/{latest.json()['id']}", timeout=5)
+            assert by_id.json()["schema"] == latest.json()["schema"]
+        assert server.banner.startswith(f"serving {LOCK} over both APIs on ")
+    finally:
+        assert server.stop()[0] == 0
+
+
+def test_connections_beyond_the_cap_are_closed_at_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(serve_module, "MAX_CONNECTIONS", 1)
+    lock = load_intact_lock(LOCK)
+    server = LockServer(("127.0.0.1", 0), None, confluent=build_confluent_api(lock, None, None))
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        with requests.Session() as held, requests.Session() as other:
+            # The first connection stays open (keep-alive) and holds the only slot.
+            assert held.get(f"{server.url}/subjects", timeout=5).status_code == 200
+            with pytest.raises(requests.ConnectionError):
+                other.get(f"{server.url}/subjects", timeout=5)
+            assert held.get(f"{server.url}/schemas/types", timeout=5).json() == ["JSON"]
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join()
 
 
 def content(lock_dir: Path) -> dict[str, object]:

@@ -90,9 +90,10 @@ class SubjectStore:
 
     def uses(self, schema: StoredSchema) -> list[tuple[str, int]]:
         """Every (subject, version) that holds `schema`."""
+        # A copy: a registration may add a subject meanwhile (readers take no lock).
         return [
             (subject, version)
-            for subject, versions in sorted(self._versions.items())
+            for subject, versions in sorted(list(self._versions.items()))
             for version, held in versions.items()
             if held is schema
         ]
