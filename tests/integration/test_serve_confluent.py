@@ -20,7 +20,7 @@ from registry_contract.registry import serve as serve_module
 from registry_contract.registry.serve import LockServer
 from registry_contract.registry.serve_confluent import build_confluent_api
 from registry_contract.registry.serve_store import schema_id_of
-from support.dev_server import DevServer
+from support.dev_server import DevServer, lock_content
 
 Cli = Callable[..., tuple[int, str, str]]
 ROOT = Path(__file__).resolve().parents[2]
@@ -382,14 +382,6 @@ def test_connections_beyond_the_cap_are_closed_at_once(monkeypatch: pytest.Monke
         thread.join()
 
 
-def content(lock_dir: Path) -> dict[str, object]:
-    """Every file's bytes, with lock.json's registry head (where it came from) set aside."""
-    files: dict[str, object] = dict(read_lock_files(lock_dir))
-    index = json.loads(files.pop("lock.json"))  # type: ignore[arg-type]
-    files["schemas"] = index["schemas"]
-    return files
-
-
 @pytest.mark.parametrize("template", ["{name}-{track}", TEMPLATE])
 def test_lock_from_the_confluent_api_reproduces_the_served_lock_byte_for_byte(
     serve: Callable[..., DevServer],
@@ -405,7 +397,7 @@ def test_lock_from_the_confluent_api_reproduces_the_served_lock_byte_for_byte(
     monkeypatch.setenv("REGISTRY_PASSWORD", PASSWORD)
     code, _, err = cli("lock")
     assert code == 0, err
-    assert content(root / "schemas-lock") == content(LOCK)
+    assert lock_content(root / "schemas-lock") == lock_content(LOCK)
     assert cli("lock", "--check")[0] == 0
     # Served again on the same address, the new lock locks to itself, lock.json included.
     locked = read_lock_files(root / "schemas-lock")

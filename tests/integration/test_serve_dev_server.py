@@ -12,7 +12,7 @@ import pytest
 import requests
 
 from registry_contract.lockfile import read_lock_files
-from support.dev_server import DevServer
+from support.dev_server import DevServer, lock_content
 
 Cli = Callable[..., tuple[int, str, str]]
 ROOT = Path(__file__).resolve().parents[2]
@@ -32,14 +32,6 @@ def serve() -> Iterator[Callable[..., DevServer]]:
         server.kill()
 
 
-def content(lock_dir: Path) -> dict[str, object]:
-    """Every file's bytes, with lock.json's registry head (where it came from) set aside."""
-    files: dict[str, object] = dict(read_lock_files(lock_dir))
-    index = json.loads(files.pop("lock.json"))  # type: ignore[arg-type]
-    files["schemas"] = index["schemas"]
-    return files
-
-
 def test_lock_from_a_served_lock_reproduces_it_byte_for_byte(
     serve: Callable[..., DevServer], project: Callable[..., Path], cli: Cli
 ) -> None:
@@ -49,7 +41,7 @@ def test_lock_from_a_served_lock_reproduces_it_byte_for_byte(
     root = project({"api": "core", "url": server.url}, schemas=dict.fromkeys(_names(original)))
     code, _, err = cli("lock")
     assert code == 0, err
-    assert content(root / "schemas-lock") == content(original)
+    assert lock_content(root / "schemas-lock") == lock_content(original)
     head = json.loads((root / "schemas-lock" / "lock.json").read_text())["registry"]
     assert head == {"api": "core", "url": server.url}
     assert cli("lock", "--check")[0] == 0

@@ -1,7 +1,8 @@
-"""`registry-contract serve` in a child process, for tests: start, read its URL, stop it."""
+"""`registry-contract serve` in a child process for tests, and a lock's content minus its origin."""
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import signal
@@ -9,6 +10,8 @@ import subprocess
 import sys
 from collections.abc import Mapping
 from pathlib import Path
+
+from registry_contract.lockfile import read_lock_files
 
 
 class DevServer:
@@ -41,3 +44,11 @@ class DevServer:
         if self.process.poll() is None:
             self.process.kill()
             self.process.communicate()
+
+
+def lock_content(lock_dir: Path) -> dict[str, object]:
+    """Every file's bytes, with lock.json's registry head (where it came from) set aside."""
+    files: dict[str, object] = dict(read_lock_files(lock_dir))
+    index = json.loads(files.pop("lock.json"))  # type: ignore[arg-type]
+    files["schemas"] = index["schemas"]
+    return files
