@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import socket
+import sys
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, TextIO
-from urllib.parse import parse_qsl
+from urllib.parse import parse_qsl, unquote
 
 from ..redact import MASK, redact
 from .serve_auth import ServerAuth
@@ -56,7 +57,7 @@ class LockRequestHandler(BaseHTTPRequestHandler):
         elapsed = (time.perf_counter() - started) * 1000
         # Logged before the answer leaves, so that a client that saw it finds it in the log.
         self.server.log(
-            f"{self.client_address[0]} {method} {shown(path)} {reply.status} "
+            f"{self.client_address[0]} {method} {shown(unquote(path))} {reply.status} "
             f"{len(reply.body)}B {elapsed:.1f}ms"
         )
         self._send(reply)
@@ -156,9 +157,15 @@ class LockServer(ThreadingHTTPServer):
 
     def process_request(self, request: Any, client_address: Any) -> None:
         if not self._slots.acquire(blocking=False):
+            self.log(f"{client_address[0]} refused: {MAX_CONNECTIONS} connections are open")
             self.shutdown_request(request)
             return
         super().process_request(request, client_address)
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        """One line instead of the standard library's traceback (a client that hung up)."""
+        error = sys.exc_info()[1]
+        self.log(f"{client_address[0]} connection ended: {type(error).__name__}: {error}")
 
     def process_request_thread(self, request: Any, client_address: Any) -> None:
         try:
