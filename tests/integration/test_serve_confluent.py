@@ -206,7 +206,7 @@ def test_a_breaking_registration_under_backward_is_refused_with_409_and_our_rule
         client.register_schema(SUBJECT, Schema(breaking_candidate(), "JSON"))
     assert (caught.value.http_status_code, caught.value.error_code) == (409, 409)
     assert "at BACKWARD: required-added at /required/" in caught.value.error_message
-    assert "NEW requires property 'region'" in caught.value.error_message
+    assert "'region'" in caught.value.error_message
     assert client.get_versions(SUBJECT) == [ENTRY["version"]]
     assert not client.test_compatibility(SUBJECT, Schema(breaking_candidate(), "JSON"))
     verbose = requests.post(
@@ -333,6 +333,11 @@ def test_credentials_are_required_and_never_logged(
     [
         pytest.param(("--api", "confluent", "--username", "u"), "REGISTRY_PASSWORD", id="password"),
         pytest.param(("--writable", "registered"), "--writable needs --api", id="writable-core"),
+        pytest.param(
+            ("--api", "confluent", "--writable", str(LOCK / "registered")),
+            "is inside the lock folder",
+            id="writable-in-lock",
+        ),
     ],
 )
 def test_serve_refuses_options_it_cannot_honour(

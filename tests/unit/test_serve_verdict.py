@@ -18,7 +18,7 @@ def test_a_breaking_change_is_one_message_with_rule_path_and_witness() -> None:
     assert not verdict.compatible
     [message] = verdict.messages
     assert message.startswith("required-added at /required/0: ")
-    assert message.endswith("; for example: {}")
+    assert "'id'" in message and "; for example: {" in message
 
 
 def test_nothing_to_compare_with_is_compatible() -> None:

@@ -78,7 +78,9 @@ def run(args: argparse.Namespace) -> int:
         from ..registry.serve_confluent import build_confluent_api
         from ..registry.serve_writable import WritableFolder
 
-        writable = WritableFolder(Path(args.writable)) if args.writable else None
+        writable = (
+            WritableFolder(_outside(Path(args.writable), lock_dir)) if args.writable else None
+        )
         confluent = build_confluent_api(lock, config, writable)
     auth = ServerAuth(args.token, args.username, password if args.username else None)
     try:
@@ -124,3 +126,16 @@ def _config(args: argparse.Namespace) -> Config | None:
 
 def _required(config: Config | None, args: argparse.Namespace) -> Config:
     return config if config is not None else load_config_from(args)
+
+
+def _outside(writable: Path, lock_dir: Path) -> Path:
+    """The writable folder, which must not be (in) the lock: only `lock` writes there."""
+    from ..errors import UsageError
+
+    lock = lock_dir.resolve()
+    if writable.resolve() == lock or lock in writable.resolve().parents:
+        raise UsageError(
+            f"--writable {writable} is inside the lock folder {lock_dir}",
+            hint="registrations never go into the lock; pick a folder outside it",
+        )
+    return writable
