@@ -7,14 +7,16 @@ import sys
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 from urllib.parse import parse_qsl, unquote
 
 from ..redact import MASK, redact
 from .serve_auth import ServerAuth
-from .serve_confluent import ConfluentApi
 from .serve_core import LockSnapshot
 from .serve_reply import MAX_BODY, ApiError, Reply, json_bytes, shown
+
+if TYPE_CHECKING:  # the Schema Registry API (and the compatibility engine) only when served
+    from .serve_confluent import ConfluentApi
 
 __all__ = ["LockServer", "LockSnapshot"]
 
