@@ -80,6 +80,14 @@ def call(
         pytest.param(
             "POST", "/subjects/a%2Fb/versions", STRING, 422, 42208, id="subject-with-slash"
         ),
+        pytest.param(
+            "POST",
+            "/subjects/x/versions",
+            {**STRING, "schema": '{"not": ' * 5000 + "{}" + "}" * 5000},
+            422,
+            42201,
+            id="nested-too-deep",
+        ),
         pytest.param("POST", "/subjects/.hidden/versions", STRING, 422, 42208, id="dot-subject"),
         pytest.param("DELETE", f"/subjects/{SUBJECT}", None, 422, 42205, id="delete-subject"),
         pytest.param(

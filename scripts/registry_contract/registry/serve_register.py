@@ -6,6 +6,7 @@ import json
 from typing import Any
 
 from ..compat import LEVELS
+from ..errors import UsageError
 from ..metaschema import find_schema_error, is_known_dialect
 from .serve_reply import ApiError, shown
 from .serve_store import StoredSchema, SubjectStore
@@ -40,8 +41,6 @@ class Registrar:
             schema = self.store.intern(document)
             held = (self.store.versions(subject) or {}).get(version)
             if held is not None and held is not schema:
-                from ..errors import UsageError
-
                 raise UsageError(
                     f"{self.writable.root / subject / f'{version}.json'}: version {version} of "
                     f"{subject} is also in the lock, with another schema",
