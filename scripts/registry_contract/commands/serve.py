@@ -69,8 +69,13 @@ def run(args: argparse.Namespace) -> int:
             "--username needs the password in the REGISTRY_PASSWORD environment variable",
             hint="set REGISTRY_PASSWORD, or drop --username",
         )
-    config = _config(args)
-    lock_dir = Path(args.lock_dir) if args.lock_dir else _required(config, args).lock_dir
+    config: Config | None
+    if args.lock_dir:  # the core API needs no config then; the other reads its settings
+        lock_dir = Path(args.lock_dir)
+        config = _config(args) if args.api != "core" else None
+    else:
+        config = load_config_from(args)
+        lock_dir = config.lock_dir
     lock = load_intact_lock(lock_dir)
     snapshot = LockSnapshot(lock) if args.api != "confluent" else None
     confluent = None
@@ -122,10 +127,6 @@ def _config(args: argparse.Namespace) -> Config | None:
     if getattr(args, "config", None) or (Path.cwd() / CONFIG_NAME).is_file():
         return load_config_from(args)
     return None
-
-
-def _required(config: Config | None, args: argparse.Namespace) -> Config:
-    return config if config is not None else load_config_from(args)
 
 
 def _outside(writable: Path, lock_dir: Path) -> Path:
