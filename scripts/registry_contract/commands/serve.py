@@ -100,7 +100,8 @@ def run(args: argparse.Namespace) -> int:
     if not is_loopback(args.host):
         print(
             f"warning: serving on {args.host}, not loopback: anyone who can reach it can read "
-            "the schemas; this is a development server",
+            "the schemas (and register versions, on the confluent API); this is a development "
+            "server",
             file=sys.stderr,
         )
     # Set both explicitly: a shell's background job starts with SIGINT ignored.
