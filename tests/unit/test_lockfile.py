@@ -274,10 +274,11 @@ def test_a_staged_tree_is_removed_when_the_lock_is_unchanged_or_discarded(
     staged = lockwrite.StagedLock(lock_dir)
     staged.put("a.Event/v1.json", files["a.Event/v1.json"])
     assert write_lock(lock_dir, files, staged=staged) is False
+    # A fetch that ends after the tree was taken (an interrupted run) stages nothing.
     staged.put("a.Event/v1.json", b"{}\n")
     staged.discard()
     staged.discard()
-    assert len(created) == 2 and not any(p.exists() for p in created)
+    assert len(created) == 1 and not any(p.exists() for p in created)
     assert [p.name for p in tmp_path.iterdir()] == ["schemas-lock"]
     assert read_lock_files(lock_dir) == files
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Callable, Sequence
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor, wait
 
 from ..errors import RegistryError
 from .base import FetchedSchema, RegistryClient, warm_up_schema_checks
@@ -34,12 +34,18 @@ def fetch_tracks(
             on_fetched(fetched)
         return fetched
 
-    with ThreadPoolExecutor(max_workers=max(1, min(workers, len(pairs)))) as pool:
+    pool = ThreadPoolExecutor(max_workers=max(1, min(workers, len(pairs))))
+    try:
         futures: dict[Pair, Future[FetchedSchema | None]] = {
             pair: pool.submit(fetch, *pair) for pair in pairs
         }
         with contextlib.suppress(Exception):  # a real problem shows again in the fetches
             warm_up_schema_checks()
+        wait(futures.values())
+    except BaseException:  # Ctrl-C: stop at once, not after the requests still in flight
+        pool.shutdown(wait=False, cancel_futures=True)
+        raise
+    pool.shutdown()
     return {pair: future.result() for pair, future in futures.items()}
 
 

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
+import heapq
 import json
 import os
 import re
+import socket
 import threading
 import time
 from collections.abc import Hashable, Mapping
@@ -15,13 +18,15 @@ from urllib.parse import urlsplit
 import requests
 from requests.adapters import HTTPAdapter
 from requests.structures import CaseInsensitiveDict
+from urllib3.connection import HTTPConnection, HTTPSConnection
+from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
 from urllib3.exceptions import MaxRetryError, NewConnectionError, ProtocolError
 from urllib3.exceptions import TimeoutError as Urllib3TimeoutError
 from urllib3.response import BaseHTTPResponse
 from urllib3.util.retry import Retry
 
 from ..errors import ConfigError, RegistryError
-from ..lockfile import public_url
+from ..lockfile import public_url, public_urls
 from .auth import Credentials
 from .base import FetchStats
 
@@ -36,6 +41,8 @@ BACKOFF_MAX = 10.0
 DEFAULT_BACKOFF = 0.5
 BACKOFF_VARIABLE = "REGISTRY_CONTRACT_BACKOFF"
 DEFAULT_PORTS = {"http": 80, "https": 443}
+REQUEST_DEADLINE = 120.0  # seconds for a whole answer, retries included (read-timeout is per read)
+COMMAND_DEADLINE = 600.0  # seconds for all of a command's requests
 _NOISE = re.compile(r"\w+\(host=[^)]*\): |<[^>]*>: ")  # pool and connection reprs
 
 
@@ -97,6 +104,114 @@ class StrictSession(requests.Session):
         return copy
 
 
+class DeadlinePassedError(Exception):
+    """Raised inside urllib3 when a request starts after its deadline: no retry follows."""
+
+
+class Watch:
+    """The deadline of one request, and the connection it is using (to cut it off)."""
+
+    def __init__(self, deadline: float) -> None:
+        self.deadline = deadline
+        self.expired = False
+        self.done = False
+        self.connection: HTTPConnection | None = None
+
+    def expire(self) -> None:
+        """Cut the connection off, so that a read blocked on a trickling answer returns."""
+        self.expired = True
+        sock = getattr(self.connection, "sock", None)
+        if sock is not None:
+            with contextlib.suppress(OSError):
+                sock.shutdown(socket.SHUT_RDWR)
+
+
+_CURRENT = threading.local()  # the Watch of the request this thread is making
+
+
+class _WatchedConnection(HTTPConnection):
+    def request(self, *args: Any, **kwargs: Any) -> None:
+        watch: Watch | None = getattr(_CURRENT, "watch", None)
+        if watch is not None:
+            if watch.expired:  # a retry after the deadline: give up at once
+                raise DeadlinePassedError
+            watch.connection = self
+        super().request(*args, **kwargs)
+
+
+class _WatchedHTTPSConnection(_WatchedConnection, HTTPSConnection):
+    pass
+
+
+class _WatchedPool(HTTPConnectionPool):
+    ConnectionCls = _WatchedConnection
+
+
+class _WatchedHTTPSPool(HTTPSConnectionPool):
+    ConnectionCls = _WatchedHTTPSConnection
+
+
+WATCHED_POOLS = {"http": _WatchedPool, "https": _WatchedHTTPSPool}
+
+
+class WatchedAdapter(HTTPAdapter):
+    """An adapter whose connections a Watchdog can cut off (plain and HTTP-proxied)."""
+
+    def init_poolmanager(self, *args: Any, **kwargs: Any) -> None:
+        super().init_poolmanager(*args, **kwargs)
+        self.poolmanager.pool_classes_by_scheme = WATCHED_POOLS
+
+    def proxy_manager_for(self, proxy: str, **kwargs: Any) -> Any:
+        manager = super().proxy_manager_for(proxy, **kwargs)
+        if not proxy.lower().startswith("socks"):  # SOCKS pools are their own classes
+            manager.pool_classes_by_scheme = WATCHED_POOLS
+        return manager
+
+
+class Watchdog:
+    """One thread that cuts off the requests in flight whose deadline has passed."""
+
+    def __init__(self) -> None:
+        self._cond = threading.Condition()
+        self._heap: list[tuple[float, int, Watch]] = []
+        self._thread: threading.Thread | None = None
+        self._closed = False
+
+    def add(self, watch: Watch) -> None:
+        with self._cond:
+            heapq.heappush(self._heap, (watch.deadline, id(watch), watch))
+            if self._thread is None:
+                self._thread = threading.Thread(
+                    target=self._run, name="registry-deadline", daemon=True
+                )
+                self._thread.start()
+            self._cond.notify()
+
+    def remove(self, watch: Watch) -> None:
+        """The request is over: its connection goes back to the pool untouched."""
+        with self._cond:
+            watch.done = True
+            watch.connection = None
+
+    def _run(self) -> None:
+        with self._cond:
+            while not self._closed:
+                while self._heap and self._heap[0][2].done:
+                    heapq.heappop(self._heap)
+                wait = self._heap[0][0] - time.monotonic() if self._heap else None
+                if wait is not None and wait <= 0:
+                    heapq.heappop(self._heap)[2].expire()
+                else:
+                    self._cond.wait(wait)
+
+    def close(self) -> None:
+        with self._cond:
+            self._closed = True
+            self._cond.notify()
+        if self._thread is not None:
+            self._thread.join()
+
+
 @dataclass(frozen=True)
 class Response:
     url: str
@@ -134,11 +249,17 @@ class Transport:
         credentials: Credentials,
         accept: str,
         environ: Mapping[str, str] | None = None,
+        request_deadline: float = REQUEST_DEADLINE,
+        deadline: float = COMMAND_DEADLINE,
     ) -> None:
         env = os.environ if environ is None else environ
         self.credentials = credentials
         self.stats = FetchStats()
         self._timeout = (connect_timeout, read_timeout)
+        self._request_deadline = request_deadline
+        self._deadline = deadline
+        self._ends = time.monotonic() + deadline
+        self._watchdog = Watchdog()
         self._workers = workers
         self._accept = accept
         self._backoff = backoff_factor(env)
@@ -160,7 +281,7 @@ class Transport:
                 respect_retry_after_header=True,
                 raise_on_status=False,
             )
-            adapter = HTTPAdapter(
+            adapter = WatchedAdapter(
                 max_retries=retry, pool_connections=4, pool_maxsize=max(self._workers, 1)
             )
             session.mount("http://", adapter)
@@ -174,33 +295,53 @@ class Transport:
         return session
 
     def get(self, url: str, *, etag: str | None = None) -> Response:
-        """GET `url`; returns 200, 304 and 404 responses, raises RegistryError for the rest."""
+        """GET `url`; returns 200, 304 and 404 responses, raises RegistryError for the rest.
+
+        The whole answer, retries included, must arrive within registry.request-deadline, and
+        every request of the command within registry.deadline: a registry that trickles its
+        answer cannot keep a run going.
+        """
         shown = public_url(url) or url
         headers = {"If-None-Match": etag} if etag else {}
         started = time.perf_counter()
+        now = time.monotonic()
+        if now >= self._ends:
+            raise self._deadline_error(shown, whole=True)
+        watch = Watch(min(now + self._request_deadline, self._ends))
+        self._watchdog.add(watch)
+        _CURRENT.watch = watch
         try:
             with self._session().get(
                 url, headers=headers, timeout=self._timeout, stream=True
             ) as raw:
-                response = Response(shown, raw.status_code, raw.headers, _read_limited(raw, shown))
-        except requests.exceptions.SSLError as e:
-            raise RegistryError(
-                f"{shown}: TLS verification failed ({_reason(e)})",
-                hint="set REQUESTS_CA_BUNDLE to your CA bundle; verification stays on",
-            ) from e
-        except requests.RequestException as e:
-            if _is_timeout(e):
-                raise RegistryError(
-                    f"{shown}: timed out after {MAX_RETRIES} retries ({_reason(e)})",
-                    hint="check the registry, or raise registry.connect-timeout/read-timeout",
-                ) from e
-            raise RegistryError(
-                f"{shown}: request failed after {MAX_RETRIES} retries ({_reason(e)})",
-                hint="check that the registry is up and registry.url is right, then retry",
-            ) from e
+                answered = public_url(raw.url) or shown  # after redirects, the URL that answered
+                body = _read_limited(raw, answered)
+                response = Response(answered, raw.status_code, raw.headers, body)
+        except (requests.RequestException, RegistryError, DeadlinePassedError) as e:
+            if watch.expired:  # whatever cutting the connection off made of the request
+                raise self._deadline_error(shown, whole=watch.deadline == self._ends) from e
+            if isinstance(e, requests.RequestException):
+                raise _request_error(e, shown) from e
+            raise
+        finally:
+            _CURRENT.watch = None
+            self._watchdog.remove(watch)
         self.stats.record(time.perf_counter() - started, not_modified=response.status == 304)
         self._check_status(response)
         return response
+
+    def _deadline_error(self, shown: str, *, whole: bool) -> RegistryError:
+        if whole:
+            return RegistryError(
+                f"{shown}: the registry did not answer every request of this command within "
+                f"registry.deadline ({self._deadline:g} s)",
+                hint="the registry is too slow; retry later, or raise registry.deadline",
+            )
+        return RegistryError(
+            f"{shown}: no complete answer within registry.request-deadline "
+            f"({self._request_deadline:g} s)",
+            hint="the registry is too slow; retry later, or raise registry.request-deadline",
+        )
 
     def _check_status(self, response: Response) -> None:
         status = response.status
@@ -228,10 +369,31 @@ class Transport:
         )
 
     def close(self) -> None:
+        self._watchdog.close()
         with self._sessions_lock:
             for session in self._sessions:
                 session.close()
             self._sessions.clear()
+
+
+def _request_error(error: requests.RequestException, shown: str) -> RegistryError:
+    """The error of a request that got no usable answer, naming the URL that failed."""
+    failed = getattr(error.request, "url", None) if error.request is not None else None
+    where = public_url(failed) if isinstance(failed, str) else shown
+    if isinstance(error, requests.exceptions.SSLError):
+        return RegistryError(
+            f"{where}: TLS verification failed ({_reason(error)})",
+            hint="set REQUESTS_CA_BUNDLE to your CA bundle; verification stays on",
+        )
+    if _is_timeout(error):
+        return RegistryError(
+            f"{where}: timed out after {MAX_RETRIES} retries ({_reason(error)})",
+            hint="check the registry, or raise registry.connect-timeout/read-timeout",
+        )
+    return RegistryError(
+        f"{where}: request failed after {MAX_RETRIES} retries ({_reason(error)})",
+        hint="check that the registry is up and registry.url is right, then retry",
+    )
 
 
 def _read_limited(raw: requests.Response, shown: str) -> bytes:
@@ -283,4 +445,4 @@ def _reason(error: BaseException) -> str:
         text = first if second in first else f"{first} {second}"
     else:
         text = str(cause)
-    return _NOISE.sub("", text)[:200]
+    return public_urls(_NOISE.sub("", text))[:200]
