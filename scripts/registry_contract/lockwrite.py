@@ -54,8 +54,11 @@ def exclusive_writer(lock_dir: Path) -> Iterator[None]:
                 break
         os.close(fd)  # its holder removed the file after we opened it: lock the new one
     try:
-        os.ftruncate(fd, 0)
-        os.pwrite(fd, f"{os.getpid()}\n".encode(), 0)
+        try:
+            os.ftruncate(fd, 0)
+            os.pwrite(fd, f"{os.getpid()}\n".encode(), 0)
+        except OSError as e:  # a full disk
+            raise write_error(path, e) from e
         yield
     finally:
         with contextlib.suppress(OSError):
@@ -65,9 +68,8 @@ def exclusive_writer(lock_dir: Path) -> Iterator[None]:
 
 def write_error(path: Path, error: OSError) -> LockError:
     """A lock that cannot be written (read-only folder, full disk), naming the path."""
-    where = error.filename or path
     return LockError(
-        f"{where}: cannot write the lock ({error.strerror or error}); the previous lock is intact",
+        f"{path}: cannot write the lock ({error.strerror or error}); the previous lock is intact",
         hint="make the lock folder's filesystem writable and give it free space, then run again",
     )
 

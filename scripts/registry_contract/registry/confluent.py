@@ -85,7 +85,7 @@ class ConfluentClient:
         schema_type = data.get("schemaType", "AVRO")
         if schema_type != "JSON":
             raise RegistryError(
-                f"{response.url}: subject {subject!r} holds a {schema_type} schema; "
+                f"{response.url}: subject {subject!r} holds {_article(schema_type)} {schema_type} schema; "
                 "registry-contract handles JSON schemas only",
                 hint="register the subject with schemaType JSON, or fix subject-template",
             )
@@ -120,3 +120,7 @@ def _shape_error(response: Response, expected: str) -> RegistryError:
         f"{response.url}: unexpected response (HTTP {response.status}), expected {expected}",
         hint="check that registry.api is `confluent` and registry.url is the API base URL",
     )
+
+
+def _article(word: object) -> str:
+    return "an" if str(word)[:1].upper() in "AEIOU" else "a"
