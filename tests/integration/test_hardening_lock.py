@@ -106,7 +106,7 @@ def test_a_second_lock_run_fails_at_once_naming_the_first_and_the_first_complete
 def test_a_lock_run_never_removes_the_staging_tree_of_a_live_run(
     locked: tuple[FakeRegistry, Path], cli: Cli
 ) -> None:
-    registry, root = locked
+    _, root = locked
     sleeper = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
     try:
         live = root / f".schemas-lock.tmp-{sleeper.pid}-abc"

@@ -85,8 +85,8 @@ class ConfluentClient:
         schema_type = data.get("schemaType", "AVRO")
         if schema_type != "JSON":
             raise RegistryError(
-                f"{response.url}: subject {subject!r} holds {_article(schema_type)} {schema_type} schema; "
-                "registry-contract handles JSON schemas only",
+                f"{response.url}: subject {subject!r} holds {_article(schema_type)} "
+                f"{schema_type} schema; registry-contract handles JSON schemas only",
                 hint="register the subject with schemaType JSON, or fix subject-template",
             )
         version = parse_version(data.get("version"), response.url, name, track)
