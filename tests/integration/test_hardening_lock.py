@@ -408,18 +408,6 @@ def test_confluent_without_credentials_names_both_ways_to_set_them(
     assert "set REGISTRY_TOKEN (or REGISTRY_USERNAME and REGISTRY_PASSWORD)" in err
 
 
-def test_confluent_reports_a_schema_of_another_type_in_plain_english(
-    fake_registry: Callable[..., FakeRegistry], project: Callable[..., Path], cli: Cli
-) -> None:
-    registry = fake_registry(api="confluent")
-    project({"api": "confluent", "url": registry.url})
-    answer = {"subject": "shop.Order-v2", "version": 1, "schemaType": "AVRO", "schema": "{}"}
-    registry.fault("body", "/subjects/shop.Order-v2/versions/latest", body=answer)
-    code, _, err = cli("lock")
-    assert code == 3
-    assert "subject 'shop.Order-v2' holds an AVRO schema" in one_error_line(err)
-
-
 def test_lock_refuses_a_remote_ref_with_the_message_the_gate_gives(
     locked: tuple[FakeRegistry, Path], cli: Cli
 ) -> None:
