@@ -56,7 +56,7 @@ class Lock:
             path = self.dir / entry.file
             try:
                 self._documents[key] = json.loads(path.read_bytes())
-            except (OSError, ValueError) as e:
+            except (OSError, ValueError, RecursionError) as e:
                 raise LockError(
                     f"{path}: cannot read locked schema {name}@{track} ({e})",
                     hint="run `registry-contract verify`, then `registry-contract lock`",
@@ -97,7 +97,7 @@ def load_lock(lock_dir: Path) -> Lock:
         raw = json.loads(index.read_bytes())
     except FileNotFoundError as e:
         raise LockError(f"{index}: lockfile not found", hint=hint) from e
-    except (OSError, ValueError) as e:
+    except (OSError, ValueError, RecursionError) as e:  # RecursionError: nested too deeply
         raise LockError(f"{index}: lockfile is not valid JSON ({e})", hint=hint) from e
     if not isinstance(raw, dict) or raw.get("lock-version") != LOCK_VERSION:
         raise LockError(
@@ -109,7 +109,7 @@ def load_lock(lock_dir: Path) -> Lock:
         for name, tracks in raw["schemas"].items():
             for track, item in tracks.items():
                 entry = LockEntry(name, track, item["version"], item["sha256"], item["file"])
-                _check_entry(entry)
+                check_entry(entry)
                 entries.setdefault(name, {})[track] = entry
     except (KeyError, TypeError, AttributeError, ValueError) as e:
         raise LockError(
@@ -118,8 +118,14 @@ def load_lock(lock_dir: Path) -> Lock:
     return Lock(dir=lock_dir, registry=dict(raw.get("registry") or {}), entries=entries)
 
 
-def _check_entry(entry: LockEntry) -> None:
-    """A registry version is a positive integer; the digest and the file are strings."""
+def is_lock_name(name: str) -> bool:
+    """Whether a schema or track name may be a folder or file name in the lock."""
+    return bool(_NAME.match(name))
+
+
+def check_entry(entry: LockEntry) -> None:
+    """A registry version is a positive integer; the digest and the file are strings
+    (ValueError or TypeError otherwise)."""
     version = entry.version
     if isinstance(version, bool) or not isinstance(version, int) or version < 1:
         raise ValueError(
@@ -155,10 +161,14 @@ def verify_lock(lock: Lock) -> list[str]:
                 continue
             try:
                 document = json.loads(data)
-            except ValueError as e:
+            except (ValueError, RecursionError) as e:
                 problems.append(f"{where}: not valid JSON ({e})")
                 continue
-            error = find_schema_error(document)
+            try:
+                error = find_schema_error(document)
+            except RecursionError:
+                problems.append(f"{where}: nested too deeply to check against its metaschema")
+                continue
             if error is not None:
                 problems.append(f"{where}: not a valid JSON Schema ({error.message})")
             # Later reads use the verified bytes, never the file again, which a refresh may

@@ -4,6 +4,7 @@ one-line error with its exit code, no secret anywhere, and the old lock byte for
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import signal
@@ -473,3 +474,43 @@ def test_the_token_goes_only_to_an_allowed_registry_host(
     monkeypatch.setenv("REGISTRY_CONTRACT_ALLOWED_HOSTS", f"registry.example.com 127.0.0.1:{port}")
     monkeypatch.delenv("REGISTRY_TOKEN")
     assert cli("lock")[0] == 0
+
+
+# --- the same class elsewhere: JSON nested deeper than the parser goes ---------------------
+
+
+def nested(depth: int) -> str:
+    return '{"not": ' * depth + "{}" + "}" * depth
+
+
+def test_a_registry_answer_nested_too_deeply_is_a_registry_error(
+    locked: tuple[FakeRegistry, Path], cli: Cli
+) -> None:
+    registry, root = locked
+    before = read_lock_files(root / "schemas-lock")
+    body = '{"name": "shop.Order", "track": "v2", "version": 2, "schema": ' + nested(100_000)
+    registry.fault("body", ORDER_V2, body=body + "}")
+    code, out, err = cli("lock")
+    assert code == 3, (out, err)
+    assert f"{registry.url}{ORDER_V2}: response is not valid JSON (maximum recursion" in (
+        one_error_line(err)
+    )
+    assert read_lock_files(root / "schemas-lock") == before
+
+
+@pytest.mark.parametrize("where", ["lock.json", "shop.Order/v2.json"])
+def test_verify_reports_a_lock_file_nested_too_deeply(
+    locked: tuple[FakeRegistry, Path], cli: Cli, where: str
+) -> None:
+    _, root = locked
+    (root / "schemas-lock" / where).write_text(nested(100_000))
+    if where != "lock.json":  # the digest matches: the file itself is the problem
+        index = root / "schemas-lock" / "lock.json"
+        data = json.loads(index.read_text())
+        digest = hashlib.sha256(nested(100_000).encode()).hexdigest()
+        data["schemas"]["shop.Order"]["v2"]["sha256"] = digest
+        index.write_text(json.dumps(data))
+    code, _, err = cli("verify")
+    assert code == 4
+    assert "not valid JSON (maximum recursion depth exceeded" in err
+    assert "internal error" not in err

@@ -109,6 +109,11 @@ def _refuse_remote_refs(config: Config, documents: Documents) -> None:
                 check_remote_refs(document, known, label)
             except LockError as e:
                 raise RegistryError(e.message, hint=e.hint) from e
+            except RecursionError as e:
+                raise RegistryError(
+                    f"{label}: nested too deeply to check its $ref",
+                    hint="flatten the schema in the registry (use $defs)",
+                ) from e
 
 
 def _stager(staged: StagedLock | None) -> Callable[[FetchedSchema], None] | None:

@@ -92,7 +92,7 @@ class ConfluentClient:
         version = parse_version(data.get("version"), response.url, name, track)
         try:
             document = json.loads(data["schema"])
-        except ValueError as e:
+        except (ValueError, RecursionError) as e:
             raise RegistryError(
                 f"{response.url}: the schema text of subject {subject!r} is not JSON ({e})",
                 hint="fix the schema in the registry; the lock was not changed",

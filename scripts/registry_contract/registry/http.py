@@ -230,7 +230,7 @@ class Response:
             )
         try:
             return json.loads(self.body)
-        except ValueError as e:
+        except (ValueError, RecursionError) as e:  # RecursionError: nested too deeply
             raise RegistryError(
                 f"{self.url}: response is not valid JSON ({e})",
                 hint="check registry.url and registry.api; retry if the registry was restarting",

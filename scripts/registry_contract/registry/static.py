@@ -94,7 +94,7 @@ class FolderClient:
             self.stats.record(time.perf_counter() - started)
         try:
             document = json.loads(data)
-        except ValueError as e:
+        except (ValueError, RecursionError) as e:
             raise RegistryError(
                 f"{path}: not valid JSON ({e})", hint="fix the file; the lock was not changed"
             ) from e
