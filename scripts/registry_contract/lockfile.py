@@ -246,11 +246,25 @@ def render_lock(
 
 
 def read_lock_files(lock_dir: Path) -> dict[str, bytes]:
-    """The current bytes of every file in a lock directory (empty when there is none)."""
-    if not lock_dir.is_dir():
-        return {}
-    return {
-        p.relative_to(lock_dir).as_posix(): p.read_bytes()
-        for p in sorted(lock_dir.rglob("*"))
-        if p.is_file()
-    }
+    """The current bytes of every file in a lock directory (empty when there is none), all
+    from one tree: read again when a concurrent refresh swapped the folder meanwhile."""
+    for attempt in range(READ_ATTEMPTS):
+        before = _generation(lock_dir)
+        if before is None or not lock_dir.is_dir():
+            return {}
+        try:
+            files = {
+                p.relative_to(lock_dir).as_posix(): p.read_bytes()
+                for p in sorted(lock_dir.rglob("*"))
+                if p.is_file()
+            }
+        except FileNotFoundError as e:  # listed in the old tree, gone from the new one
+            if attempt == READ_ATTEMPTS - 1:
+                raise LockError(
+                    f"{lock_dir}: replaced again and again while being read",
+                    hint="retry when the other `registry-contract lock` has finished",
+                ) from e
+            continue
+        if _generation(lock_dir) == before:
+            break
+    return files

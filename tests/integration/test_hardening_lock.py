@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from registry_contract.lockfile import read_lock_files
+from registry_contract.lockfile import read_lock_files, render_lock
 from support.fake_registry import FakeRegistry
 
 Cli = Callable[..., tuple[int, str, str]]
@@ -122,16 +122,15 @@ def test_a_lock_run_never_removes_the_staging_tree_of_a_live_run(
         sleeper.wait()
 
 
-READER = """
-import sys, time
+WRITER = """
+import json, sys, time
 from pathlib import Path
-from registry_contract.lockfile import render_lock
 from registry_contract.lockwrite import write_lock
 
 lock_dir = Path(sys.argv[1])
-def documents(n):
-    return {f"s{i}.Event": {"v1": (n, {"type": "object", "title": f"{i}-{n}"})} for i in range(40)}
-versions = [render_lock({"api": "core", "url": "http://x"}, documents(n)) for n in (1, 2)]
+versions = [
+    {rel: text.encode() for rel, text in files.items()} for files in json.loads(sys.argv[2])
+]
 print("ready", flush=True)
 n = 0
 while True:
@@ -139,25 +138,47 @@ while True:
     n += 1
     time.sleep(0.01)  # refreshes back to back, yet not one swap per reader's breath
 """
+LOCK_VERSIONS = [
+    render_lock(
+        {"api": "core", "url": "http://x"},
+        {f"s{i}.Event": {"v1": (n, {"type": "object", "title": f"{i}-{n}"})} for i in range(40)},
+    )
+    for n in (1, 2)
+]
 
 
-def test_verify_never_sees_a_half_swapped_lock_while_another_process_refreshes_it(
-    tmp_path: Path, cli: Cli
-) -> None:
+@pytest.fixture
+def swapping_lock(tmp_path: Path) -> Iterator[Path]:
+    """A lock folder that another process keeps replacing with one of LOCK_VERSIONS."""
     lock_dir = tmp_path / "schemas-lock"
+    texts = [{rel: data.decode() for rel, data in files.items()} for files in LOCK_VERSIONS]
     writer = subprocess.Popen(
-        [sys.executable, "-c", READER, str(lock_dir)], stdout=subprocess.PIPE, text=True
+        [sys.executable, "-c", WRITER, str(lock_dir), json.dumps(texts)],
+        stdout=subprocess.PIPE,
+        text=True,
     )
     try:
         assert writer.stdout is not None and writer.stdout.readline() == "ready\n"
         while not (lock_dir / "lock.json").exists():
             time.sleep(0.01)
-        results = [cli("verify", "--lock-dir", str(lock_dir)) for _ in range(150)]
+        yield lock_dir
     finally:
         writer.kill()
         writer.communicate()
-    failures = [err for code, _, err in results if code != 0]
-    assert failures == []
+
+
+def test_verify_never_sees_a_half_swapped_lock_while_another_process_refreshes_it(
+    swapping_lock: Path, cli: Cli
+) -> None:
+    results = [cli("verify", "--lock-dir", str(swapping_lock)) for _ in range(150)]
+    assert [err for code, _, err in results if code != 0] == []
+
+
+def test_the_lock_is_read_whole_from_one_tree_while_another_process_refreshes_it(
+    swapping_lock: Path,
+) -> None:
+    reads = [read_lock_files(swapping_lock) for _ in range(150)]
+    assert all(files in LOCK_VERSIONS for files in reads)
 
 
 # --- 3. credentials ------------------------------------------------------------------------
@@ -267,6 +288,9 @@ def test_the_live_gate_degrades_to_the_lock_when_the_registry_trickles(
             f"http://[::1/x?token={SECRET}", "has a malformed IPv6 address", id="bad-ipv6"
         ),
         pytest.param(f"http:///x?token={SECRET}", "has no host", id="no-host"),
+        pytest.param(
+            f"https://registry.example/api?token={SECRET}", "has a query string", id="query-token"
+        ),
     ],
 )
 def test_a_malformed_registry_url_is_refused_without_printing_it(

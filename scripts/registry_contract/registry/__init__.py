@@ -117,3 +117,9 @@ def check_registry_url(url: str, config_path: Path) -> None:
             f"{where} has no host; the URL is not shown",
             hint="set it to the registry's base URL, e.g. https://registry.example.com",
         )
+    if parts.query or parts.fragment:  # paths are appended to it; a token there would show
+        raise ConfigError(
+            f"{where} has a query string or fragment; the URL is not shown",
+            hint="use the API's base URL; credentials go in REGISTRY_TOKEN, or "
+            "REGISTRY_USERNAME and REGISTRY_PASSWORD",
+        )

@@ -7,6 +7,7 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor, wait
 
 from ..errors import RegistryError
+from ..lockfile import public_url
 from .base import FetchedSchema, RegistryClient, warm_up_schema_checks
 
 Pair = tuple[str, str]
@@ -55,7 +56,7 @@ def require_some_track(
     """A schema with none of its tracks in the registry cannot be locked or checked."""
     if found:
         return
-    tried = ", ".join(client.url_for(name, t) for t in tracks)
+    tried = ", ".join(public_url(client.url_for(name, t)) or "" for t in tracks)
     raise RegistryError(
         f"schema {name}: none of its tracks ({', '.join(tracks)}) exists in the registry; "
         f"tried {tried}",
