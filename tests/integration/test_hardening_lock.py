@@ -229,36 +229,40 @@ def test_lock_refuses_a_credential_that_cannot_go_into_a_header_without_printing
 # --- 5. deadlines ---------------------------------------------------------------------------
 
 
-def test_lock_gives_up_on_an_answer_that_trickles_in_past_the_request_deadline(
-    locked: tuple[FakeRegistry, Path], cli: Cli
+@pytest.mark.parametrize(
+    ("keys", "fault", "message"),
+    [
+        pytest.param(
+            {"request_deadline": 1},
+            ("slow-body", ORDER_V2, {"interval": 0.1}),
+            f"{ORDER_V2}: no complete answer within registry.request-deadline (1 s)",
+            id="one-answer-trickles",
+        ),
+        pytest.param(
+            {"deadline": 1, "workers": 1},
+            ("latency", "/schemas/*", {"ms": 600}),
+            "did not answer every request of this command within registry.deadline (1 s)",
+            id="all-answers-together",
+        ),
+    ],
+)
+def test_lock_gives_up_on_a_slow_registry_at_the_deadline_and_keeps_the_old_lock(
+    locked: tuple[FakeRegistry, Path],
+    cli: Cli,
+    keys: dict[str, float],
+    fault: tuple[str, str, dict[str, float]],
+    message: str,
 ) -> None:
     registry, root = locked
-    set_registry(root, request_deadline=1, read_timeout=5)
+    set_registry(root, read_timeout=5, **keys)
     before = read_lock_files(root / "schemas-lock")
-    registry.fault("slow-body", ORDER_V2, interval=0.1)
+    kind, path, params = fault
+    registry.fault(kind, path, **params)
     code, out, err = cli("lock")
     assert code == 3, (out, err)
-    assert (
-        f"{registry.url}{ORDER_V2}: no complete answer within registry.request-deadline (1 s)"
-        in (one_error_line(err))
-    )
+    assert message in one_error_line(err) and registry.url in err
     assert read_lock_files(root / "schemas-lock") == before
     assert beside_lock(root) == []
-
-
-def test_lock_gives_up_when_its_requests_together_pass_the_command_deadline(
-    locked: tuple[FakeRegistry, Path], cli: Cli
-) -> None:
-    registry, root = locked
-    set_registry(root, deadline=1, workers=1, read_timeout=5)
-    before = read_lock_files(root / "schemas-lock")
-    registry.fault("latency", "/schemas/*", ms=600)
-    code, out, err = cli("lock")
-    assert code == 3, (out, err)
-    assert "did not answer every request of this command within registry.deadline (1 s)" in (
-        one_error_line(err)
-    )
-    assert read_lock_files(root / "schemas-lock") == before
 
 
 def test_the_live_gate_degrades_to_the_lock_when_the_registry_trickles(
@@ -538,3 +542,14 @@ def test_verify_reports_a_lock_file_nested_too_deeply(
     assert code == 4
     assert "not valid JSON (maximum recursion depth exceeded" in err
     assert "internal error" not in err
+
+
+def test_doctor_on_confluent_without_credentials_names_both_ways_to_set_them(
+    fake_registry: Callable[..., FakeRegistry], project: Callable[..., Path], cli: Cli
+) -> None:
+    registry = fake_registry(api="confluent", basic=("user", SECRET))
+    project({"api": "confluent", "url": registry.url})
+    code, out, _ = cli("doctor")
+    assert code != 0
+    assert "export REGISTRY_TOKEN, or REGISTRY_USERNAME and REGISTRY_PASSWORD" in out
+    assert SECRET not in out
