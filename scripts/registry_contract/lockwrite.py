@@ -41,14 +41,17 @@ def exclusive_writer(lock_dir: Path) -> Iterator[None]:
             raise write_error(path, e) from e
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except OSError as e:
+        except BlockingIOError as e:
             holder = os.pread(fd, 32, 0).decode("ascii", "replace").strip()
             os.close(fd)
             raise LockError(
-                f"{lock_dir}: another `registry-contract lock` (pid {holder or 'unknown'}) is "
-                "writing it",
+                f"{lock_dir}: another `registry-contract lock` (pid "
+                f"{holder if holder.isdigit() else 'unknown'}) is writing it",
                 hint="wait for that run to finish, then run again",
             ) from e
+        except OSError as e:  # a filesystem without locks
+            os.close(fd)
+            raise write_error(path, e) from e
         with contextlib.suppress(OSError):
             if os.fstat(fd).st_ino == os.stat(path).st_ino:
                 break
