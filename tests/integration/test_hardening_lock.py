@@ -553,3 +553,25 @@ def test_doctor_on_confluent_without_credentials_names_both_ways_to_set_them(
     assert code != 0
     assert "export REGISTRY_TOKEN, or REGISTRY_USERNAME and REGISTRY_PASSWORD" in out
     assert SECRET not in out
+
+
+@pytest.mark.parametrize("kind", ["fifo", "device", "oversize"])
+def test_a_folder_registry_refuses_a_schema_file_that_would_block_or_never_end(
+    registry_folder: Path, project: Callable[..., Path], cli: Cli, kind: str
+) -> None:
+    root = project({"api": "static", "url": str(registry_folder)})
+    assert cli("lock")[0] == 0
+    before = read_lock_files(root / "schemas-lock")
+    target = registry_folder / "shop.Order" / "v2.json"
+    target.unlink()
+    if kind == "fifo":
+        os.mkfifo(target)  # nobody ever writes to it: a plain open would wait forever
+    elif kind == "device":
+        target.symlink_to("/dev/zero")
+    else:
+        target.write_bytes(b" " * (6 * 1024 * 1024))
+    code, out, err = cli("lock")
+    assert code == 3, (out, err)
+    expected = "larger than 5 MiB" if kind == "oversize" else "not a regular file"
+    assert f"{target}: {expected}" in one_error_line(err)
+    assert read_lock_files(root / "schemas-lock") == before
