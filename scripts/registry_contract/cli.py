@@ -18,6 +18,8 @@ from .startup import defer_rfc3987_syntax
 
 # Like any command killed by SIGPIPE: the reader of standard output stopped reading.
 OUTPUT_CLOSED = 128 + 13
+# Like any command killed by SIGINT (Ctrl-C): not a bug, so never exit 5.
+INTERRUPTED = 128 + 2
 
 # One module per subcommand under commands/, each with HELP, add_arguments(parser) and run(args).
 COMMANDS = (
@@ -99,7 +101,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return int(e.exit_code)
     except KeyboardInterrupt:
         _print_error("interrupted; a lock refresh in progress leaves the previous lock intact")
-        return int(ExitCode.INTERNAL)
+        return INTERRUPTED
     except Exception as e:  # a bug: say so, keep the traceback for --debug
         if isinstance(e, BrokenPipeError) and _stdout_gone():
             return OUTPUT_CLOSED

@@ -29,6 +29,8 @@ class RegistryConfig:
     subject_template: str = "{name}-{track}"
     connect_timeout: float = 5.0
     read_timeout: float = 30.0
+    request_deadline: float = 120.0  # a whole answer, retries included
+    deadline: float = 600.0  # every request of one command
     workers: int = 16
     allow_insecure_http: bool = False
 
@@ -182,6 +184,8 @@ def _build(raw: dict[str, Any], path: Path, env: Mapping[str, str]) -> Config:
         subject_template=reg.get("subject-template", "{name}-{track}"),
         connect_timeout=float(reg.get("connect-timeout", 5.0)),
         read_timeout=float(reg.get("read-timeout", 30.0)),
+        request_deadline=float(reg.get("request-deadline", 120.0)),
+        deadline=float(reg.get("deadline", 600.0)),
         workers=int(reg.get("workers", 16)),
         allow_insecure_http=bool(reg.get("allow-insecure-http", False)),
     )

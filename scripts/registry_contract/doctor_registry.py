@@ -33,6 +33,15 @@ def check_registry(
         return [missing, *_skipped(config, "no registry URL")], _fresh_skip(
             config, "no registry URL"
         )
+    from .registry import check_registry_url
+
+    try:
+        check_registry_url(url, config.path)
+    except ContractError as e:  # malformed: shown nowhere, it may hold a password
+        bad = Check("registry-url", "fail", "registry URL", e.message, e.hint or None)
+        return [bad, *_skipped(config, "a malformed registry URL")], _fresh_skip(
+            config, "a malformed registry URL"
+        )
     shown = public_url(url) or url
     message = f"{shown} (api {config.registry.api}, {source})"
     checks = [Check("registry-url", "ok", "registry URL", message)]
@@ -64,11 +73,11 @@ def _fetch(config: Config, env: Mapping[str, str]) -> tuple[Live | None, Check, 
     try:
         client = build_client(config, environ=env)
     except ContractError as e:
-        return None, *_failure(e, credentials)
+        return None, *_failure(e, credentials, config.registry.api)
     try:
         live = fetch_tracks(client, configured_pairs(config), config.registry.workers)
     except ContractError as e:
-        return None, *_failure(e, credentials)
+        return None, *_failure(e, credentials, config.registry.api)
     finally:
         client.close()
     if isinstance(client, FolderClient):
@@ -81,7 +90,7 @@ def _fetch(config: Config, env: Mapping[str, str]) -> tuple[Live | None, Check, 
     return live, reached, anonymous
 
 
-def _failure(error: ContractError, credentials: str | None) -> tuple[Check, Check]:
+def _failure(error: ContractError, credentials: str | None, api: str) -> tuple[Check, Check]:
     """Tell "cannot reach it" from "reached it, but the credentials were refused"."""
     if not any(s in error.message for s in AUTH_STATUSES):
         reach = Check("registry", "fail", "registry reachable", error.message, error.hint or None)
@@ -91,6 +100,11 @@ def _failure(error: ContractError, credentials: str | None) -> tuple[Check, Chec
         fix = f"set {credentials} to credentials that may read the schemas"
         return reached, Check("token", "fail", "token", f"{credentials} rejected", fix)
     fix = "export REGISTRY_TOKEN (in CI, pass the registry-token secret)"
+    if api == "confluent":
+        fix = (
+            "export REGISTRY_TOKEN, or REGISTRY_USERNAME and REGISTRY_PASSWORD (in CI, pass "
+            "the registry-token secret, or registry-username and registry-password)"
+        )
     return reached, Check("token", "fail", "token", "required by the registry, none set", fix)
 
 

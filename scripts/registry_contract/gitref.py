@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import UsageError
-from .lockfile import LOCK_FILE
+from .lockfile import LOCK_FILE, LockEntry, check_entry, is_lock_name, lock_file_name
 
 
 def _git(cwd: Path, *args: str) -> subprocess.CompletedProcess[bytes]:
@@ -42,13 +42,19 @@ def read_lock_at(ref: str, lock_dir: Path) -> dict[str, dict[str, tuple[int, Any
         raw = json.loads(index.stdout)
         documents: dict[str, dict[str, tuple[int, Any]]] = {}
         for name, tracks in raw["schemas"].items():
-            for track, entry in tracks.items():
-                shown = _git(root, "show", f"{ref}:{rel}/{entry['file']}")
+            for track, item in tracks.items():
+                entry = LockEntry(name, track, item["version"], item["sha256"], item["file"])
+                check_entry(entry)
+                if not (is_lock_name(name) and is_lock_name(track)):
+                    raise ValueError(f"invalid schema or track name {name!r}@{track!r}")
+                if entry.file != lock_file_name(name, track):  # never another file of the ref
+                    raise ValueError(f"file of {name}@{track} should be {name}/{track}.json")
+                shown = _git(root, "show", f"{ref}:{rel}/{entry.file}")
                 if shown.returncode != 0:
-                    raise ValueError(f"{entry['file']} is missing")
+                    raise ValueError(f"{entry.file} is missing")
                 document = json.loads(shown.stdout)
-                documents.setdefault(name, {})[track] = (int(entry["version"]), document)
-    except (ValueError, KeyError, TypeError) as e:
+                documents.setdefault(name, {})[track] = (entry.version, document)
+    except (ValueError, KeyError, TypeError, RecursionError) as e:
         raise UsageError(
             f"the lock at git ref {ref!r} ({rel}) is unreadable: {e}",
             hint="compare against another ref",

@@ -9,13 +9,19 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
 
 from .errors import LockError
 
 LOCK_FILE = "lock.json"
 LOCK_VERSION = 1
+READ_ATTEMPTS = 5  # reads of a lock that a concurrent refresh keeps swapping out
 _NAME = re.compile(r"^(?!.*\.\.)[A-Za-z0-9._-]+$")
+_USERINFO = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*://)[^/?#]*@")
+_SECRET_QUERY = re.compile(
+    r"([?&;][^=&;#]*(?:token|key|secret|pass|pwd|sig|auth|cred|session)[^=&;#]*=)[^&;#]*",
+    re.IGNORECASE,
+)
+_URL = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://[^\s'\"<>]+")
 
 
 @dataclass(frozen=True)
@@ -50,7 +56,7 @@ class Lock:
             path = self.dir / entry.file
             try:
                 self._documents[key] = json.loads(path.read_bytes())
-            except (OSError, ValueError) as e:
+            except (OSError, ValueError, RecursionError) as e:
                 raise LockError(
                     f"{path}: cannot read locked schema {name}@{track} ({e})",
                     hint="run `registry-contract verify`, then `registry-contract lock`",
@@ -68,13 +74,19 @@ def sha256_hex(data: bytes) -> str:
 
 
 def public_url(url: str | None) -> str | None:
-    """Drop any user:password@ from a URL before it is written or printed."""
-    if not url or "@" not in url:
+    """The URL without user:password@, and with the values of secret-looking query
+    parameters (token=, api_key=, sig=, ...) masked, before it is written or printed.
+
+    Works on the text, so that a malformed URL (a bad port or IPv6 literal) is cleaned too.
+    """
+    if not url:
         return url
-    parts = urlsplit(url)
-    host = parts.hostname or ""
-    netloc = f"{host}:{parts.port}" if parts.port else host
-    return urlunsplit(parts._replace(netloc=netloc))
+    return _SECRET_QUERY.sub(r"\1***", _USERINFO.sub(r"\1", url))
+
+
+def public_urls(text: str) -> str:
+    """`text` with every URL in it made public (for messages of libraries that quote URLs)."""
+    return _URL.sub(lambda m: public_url(m.group()) or "", text)
 
 
 def load_lock(lock_dir: Path) -> Lock:
@@ -85,7 +97,7 @@ def load_lock(lock_dir: Path) -> Lock:
         raw = json.loads(index.read_bytes())
     except FileNotFoundError as e:
         raise LockError(f"{index}: lockfile not found", hint=hint) from e
-    except (OSError, ValueError) as e:
+    except (OSError, ValueError, RecursionError) as e:  # RecursionError: nested too deeply
         raise LockError(f"{index}: lockfile is not valid JSON ({e})", hint=hint) from e
     if not isinstance(raw, dict) or raw.get("lock-version") != LOCK_VERSION:
         raise LockError(
@@ -96,13 +108,31 @@ def load_lock(lock_dir: Path) -> Lock:
     try:
         for name, tracks in raw["schemas"].items():
             for track, item in tracks.items():
-                entry = LockEntry(name, track, int(item["version"]), item["sha256"], item["file"])
+                entry = LockEntry(name, track, item["version"], item["sha256"], item["file"])
+                check_entry(entry)
                 entries.setdefault(name, {})[track] = entry
     except (KeyError, TypeError, AttributeError, ValueError) as e:
         raise LockError(
             f"{index}: malformed entry ({e!r})", hint="regenerate it with `registry-contract lock`"
         ) from e
     return Lock(dir=lock_dir, registry=dict(raw.get("registry") or {}), entries=entries)
+
+
+def is_lock_name(name: str) -> bool:
+    """Whether a schema or track name may be a folder or file name in the lock."""
+    return bool(_NAME.match(name))
+
+
+def check_entry(entry: LockEntry) -> None:
+    """A registry version is a positive integer; the digest and the file are strings
+    (ValueError or TypeError otherwise)."""
+    version = entry.version
+    if isinstance(version, bool) or not isinstance(version, int) or version < 1:
+        raise ValueError(
+            f"version of {entry.name}@{entry.track} is {version!r}, not a positive integer"
+        )
+    if not isinstance(entry.sha256, str) or not isinstance(entry.file, str):
+        raise TypeError(f"sha256 and file of {entry.name}@{entry.track} must be strings")
 
 
 def verify_lock(lock: Lock) -> list[str]:
@@ -131,12 +161,19 @@ def verify_lock(lock: Lock) -> list[str]:
                 continue
             try:
                 document = json.loads(data)
-            except ValueError as e:
+            except (ValueError, RecursionError) as e:
                 problems.append(f"{where}: not valid JSON ({e})")
                 continue
-            error = find_schema_error(document)
+            try:
+                error = find_schema_error(document)
+            except RecursionError:
+                problems.append(f"{where}: nested too deeply to check against its metaschema")
+                continue
             if error is not None:
                 problems.append(f"{where}: not a valid JSON Schema ({error.message})")
+            # Later reads use the verified bytes, never the file again, which a refresh may
+            # have replaced since.
+            lock._documents[(name, track)] = document
     for path in sorted(lock.dir.rglob("*")):
         rel = path.relative_to(lock.dir).as_posix()
         if path.is_file() and rel not in listed:
@@ -149,8 +186,12 @@ def load_intact_lock(lock_dir: Path, *, check: Callable[[Lock], list[str]] | Non
 
     `check` adds a caller's own problems with the loaded lock (e.g. schemas it lacks).
     """
-    lock = load_lock(lock_dir)
-    problems = verify_lock(lock) + (check(lock) if check else [])
+    for _ in range(READ_ATTEMPTS):
+        before = _generation(lock_dir)
+        lock = load_lock(lock_dir)
+        problems = verify_lock(lock) + (check(lock) if check else [])
+        if not problems or _generation(lock_dir) == before:
+            break  # a problem seen while no refresh swapped the tree in is real
     if problems:
         raise LockError(
             f"{lock_dir}: {len(problems)} problem(s) found",
@@ -158,6 +199,15 @@ def load_intact_lock(lock_dir: Path, *, check: Callable[[Lock], list[str]] | Non
             problems=tuple(problems),
         )
     return lock
+
+
+def _generation(lock_dir: Path) -> tuple[int, int] | None:
+    """The lock folder's inode and change time: a refresh swaps in a whole new folder."""
+    try:
+        stat = lock_dir.stat()
+    except OSError:
+        return None
+    return stat.st_ino, stat.st_ctime_ns
 
 
 def lock_file_name(name: str, track: str) -> str:
@@ -196,11 +246,25 @@ def render_lock(
 
 
 def read_lock_files(lock_dir: Path) -> dict[str, bytes]:
-    """The current bytes of every file in a lock directory (empty when there is none)."""
-    if not lock_dir.is_dir():
-        return {}
-    return {
-        p.relative_to(lock_dir).as_posix(): p.read_bytes()
-        for p in sorted(lock_dir.rglob("*"))
-        if p.is_file()
-    }
+    """The current bytes of every file in a lock directory (empty when there is none), all
+    from one tree: read again when a concurrent refresh swapped the folder meanwhile."""
+    for attempt in range(READ_ATTEMPTS):
+        before = _generation(lock_dir)
+        if before is None or not lock_dir.is_dir():
+            return {}
+        try:
+            files = {
+                p.relative_to(lock_dir).as_posix(): p.read_bytes()
+                for p in sorted(lock_dir.rglob("*"))
+                if p.is_file()
+            }
+        except FileNotFoundError as e:  # listed in the old tree, gone from the new one
+            if attempt == READ_ATTEMPTS - 1:
+                raise LockError(
+                    f"{lock_dir}: replaced again and again while being read",
+                    hint="retry when the other `registry-contract lock` has finished",
+                ) from e
+            continue
+        if _generation(lock_dir) == before:
+            break
+    return files

@@ -6,9 +6,11 @@ from __future__ import annotations
 import contextlib
 import functools
 import os
+from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from .errors import LockError
 from .lockfile import read_lock_files
 
 if TYPE_CHECKING:  # imported where they are used: loading this module stays cheap
@@ -17,6 +19,62 @@ if TYPE_CHECKING:  # imported where they are used: loading this module stays che
 
 _RENAME_EXCHANGE = 2
 SYNCFS_ABOVE = 16  # files left to sync at the end: more than this, and one syncfs does it
+
+
+@contextlib.contextmanager
+def exclusive_writer(lock_dir: Path) -> Iterator[None]:
+    """Be the only writer of `lock_dir` while the block runs, or fail at once (exit 4).
+
+    An exclusive flock(2) on `.NAME.lock` beside the lock folder, which holds the writer's
+    pid so that a second run can name it. Failing rather than waiting: a second refresh
+    started while one is fetching would only fetch the same documents again. The file is
+    removed on the way out; a writer that finds it replaced after locking it locks the new one.
+    """
+    import fcntl
+
+    path = lock_dir.parent / f".{lock_dir.name}.lock"
+    while True:
+        try:
+            lock_dir.parent.mkdir(parents=True, exist_ok=True)
+            fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+        except OSError as e:
+            raise write_error(path, e) from e
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError as e:
+            holder = os.pread(fd, 32, 0).decode("ascii", "replace").strip()
+            os.close(fd)
+            raise LockError(
+                f"{lock_dir}: another `registry-contract lock` (pid "
+                f"{holder if holder.isdigit() else 'unknown'}) is writing it",
+                hint="wait for that run to finish, then run again",
+            ) from e
+        except OSError as e:  # a filesystem without locks
+            os.close(fd)
+            raise write_error(path, e) from e
+        with contextlib.suppress(OSError):
+            if os.fstat(fd).st_ino == os.stat(path).st_ino:
+                break
+        os.close(fd)  # its holder removed the file after we opened it: lock the new one
+    try:
+        try:
+            os.ftruncate(fd, 0)
+            os.pwrite(fd, f"{os.getpid()}\n".encode(), 0)
+        except OSError as e:  # a full disk
+            raise write_error(path, e) from e
+        yield
+    finally:
+        with contextlib.suppress(OSError):
+            os.unlink(path)
+        os.close(fd)
+
+
+def write_error(path: Path, error: OSError) -> LockError:
+    """A lock that cannot be written (read-only folder, full disk), naming the path."""
+    return LockError(
+        f"{path}: cannot write the lock ({error.strerror or error}); the previous lock is intact",
+        hint="make the lock folder's filesystem writable and give it free space, then run again",
+    )
 
 
 class StagedLock:
@@ -39,9 +97,12 @@ class StagedLock:
         self._writer: ThreadPoolExecutor | None = None
         self._dir: Path | None = None
         self._written: dict[str, bytes] = {}
+        self._taken = False
 
     def put(self, rel: str, data: bytes) -> None:
         with self._lock:
+            if self._taken:  # a fetch that ends after an interrupted run was cleaned up
+                return
             if self._writer is None:
                 from concurrent.futures import ThreadPoolExecutor
 
@@ -65,6 +126,7 @@ class StagedLock:
         both."""
         with self._lock:
             writer, self._writer = self._writer, None
+            self._taken = True
         if writer is not None:
             writer.shutdown(wait=True)
         taken = (self._dir, self._written)
@@ -87,6 +149,17 @@ def write_lock(
     write leaves the old lock intact.
     """
     folder, written = staged.take() if staged is not None else (None, {})
+    try:
+        return _swap_in(lock_dir, files, folder, written)
+    except OSError as e:
+        if folder is not None:
+            _remove_tree(folder)
+        raise write_error(lock_dir, e) from e
+
+
+def _swap_in(
+    lock_dir: Path, files: dict[str, bytes], folder: Path | None, written: dict[str, bytes]
+) -> bool:
     if read_lock_files(lock_dir) == files:
         if folder is not None:
             _remove_tree(folder)
@@ -105,7 +178,7 @@ def write_lock(
         if lock_dir.exists() and _exchange(staging, lock_dir):
             pass  # staging now holds the old tree
         elif lock_dir.exists():
-            backup = parent / f".{lock_dir.name}.old-{os.getpid()}"
+            backup = parent / f".{lock_dir.name}.old-{os.getpid()}-"
             os.rename(lock_dir, backup)
             os.rename(staging, lock_dir)
             staging = backup
@@ -125,7 +198,8 @@ def _new_staging(lock_dir: Path) -> Path:
     _remove_stale(lock_dir)
     import tempfile
 
-    return Path(tempfile.mkdtemp(prefix=f".{lock_dir.name}.tmp-", dir=parent))
+    # The pid in the name tells a live writer's tree from one left by a killed writer.
+    return Path(tempfile.mkdtemp(prefix=f".{lock_dir.name}.tmp-{os.getpid()}-", dir=parent))
 
 
 def _write_file(path: Path, data: bytes) -> None:
@@ -198,12 +272,30 @@ def _remove_tree(path: Path) -> None:
 
 
 def _remove_stale(lock_dir: Path) -> None:
-    """Remove staging trees left by a killed writer; restore a lock lost between two renames."""
-    backups = sorted(lock_dir.parent.glob(f".{lock_dir.name}.old-*"))
+    """Remove staging trees left by a killed writer; restore a lock lost between two renames.
+
+    A tree whose writer is still running (its pid is in the name) is never touched.
+    """
+    backups = sorted(p for p in lock_dir.parent.glob(f".{lock_dir.name}.old-*") if _orphaned(p))
     if backups and not lock_dir.exists():
         os.rename(backups.pop(), lock_dir)
     for stale in [*lock_dir.parent.glob(f".{lock_dir.name}.tmp-*"), *backups]:
-        _remove_tree(stale)
+        if _orphaned(stale):
+            _remove_tree(stale)
+
+
+def _orphaned(tree: Path) -> bool:
+    """Whether the writer that made `tree` (`.NAME.tmp-PID-...`, `.NAME.old-PID-`) is gone."""
+    pid = tree.name.rsplit(".", 1)[-1].split("-")[1:2]
+    if not pid or not pid[0].isdigit():
+        return True  # named by an older version, which took no pid
+    try:
+        os.kill(int(pid[0]), 0)
+    except ProcessLookupError:
+        return True
+    except OSError:  # alive, but another user's
+        return False
+    return False
 
 
 def _exchange(a: Path, b: Path) -> bool:

@@ -166,3 +166,27 @@ def test_fork_pr_gets_the_summary_only_and_the_same_verdict(
     data = report(run, "registry-contract-pipeline")
     # Without the registry token the live check is skipped; the lock still decides.
     assert [s["drift"] for s in data["schemas"]] == ["unknown"]
+
+
+def test_the_registry_token_is_not_sent_to_a_host_outside_allowed_registry_hosts(
+    toolkit: Toolkit, consumer: Callable[[str], Consumer]
+) -> None:
+    pipeline = consumer("pipeline")
+    workflow = pipeline.repo / CONTRACT
+    text = workflow.read_text("utf-8")
+    pinned = "      registry-url: ${{ vars.SCHEMA_REGISTRY_URL }}\n"
+    assert pinned in text
+    workflow.write_text(
+        text.replace(pinned, pinned + "      allowed-registry-hosts: schemas.example.com\n"),
+        "utf-8",
+    )
+    pipeline.commit("Only the company registry may receive the token", branch="feature")
+
+    run = gate(toolkit, pipeline, pipeline.pull_request_event(PR_NUMBER))
+
+    assert list(run.job_results().values()) == ["failure"], run.explain()
+    assert (
+        "refusing to contact the registry at 127.0.0.1: it is not in "
+        "REGISTRY_CONTRACT_ALLOWED_HOSTS (schemas.example.com), so no request was sent"
+    ) in run.text(), run.explain()
+    assert REGISTRY_TOKEN not in run.text()

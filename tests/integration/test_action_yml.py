@@ -93,6 +93,24 @@ def test_secrets_are_masked_in_the_first_step(action: dict[str, Any]) -> None:
     assert {f"${{{{ inputs.{name} }}}}" for name in SECRET_INPUTS} <= masked
 
 
+def test_the_mask_step_masks_every_line_of_a_multi_line_secret(action: dict[str, Any]) -> None:
+    first = _steps(action)[0]
+    env = {
+        "PATH": "/usr/bin:/bin",
+        "RCG_INPUTS_REGISTRY_TOKEN": "line-one\r\nline-two\rline-three\n",
+        "RCG_INPUTS_REGISTRY_PASSWORD": "",
+        "RCG_INPUTS_GITHUB_TOKEN": "ghs_token",
+        "REGISTRY_PASSWORD": "env-one\nenv-two",
+    }
+    done = subprocess.run(
+        ["bash", "-c", first["run"]], env=env, capture_output=True, text=True, check=True
+    )
+    assert done.stdout.splitlines() == [
+        f"::add-mask::{line}"
+        for line in ("line-one", "line-two", "line-three", "ghs_token", "env-one", "env-two")
+    ]
+
+
 def test_outputs_are_described_and_come_from_the_gate_step(action: dict[str, Any]) -> None:
     assert set(action["outputs"]) == {
         "result",

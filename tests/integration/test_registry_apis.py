@@ -74,7 +74,7 @@ def test_confluent_subject_without_schema_type_is_avro_and_refused(
     project({"api": "confluent", "url": registry.url})
     code, _, err = cli("lock")
     assert code == 3
-    assert "subject 'shop.Order-v2' holds a AVRO schema" in err
+    assert "subject 'shop.Order-v2' holds an AVRO schema" in err
     assert "JSON schemas only" in err
 
 

@@ -42,6 +42,7 @@ FAULTS = (
     "invalid-json",  # 200 with a body that is not JSON
     "html",  # 200 text/html, like a captive portal or proxy login page
     "oversize",  # 200 with a body of size=6 MiB; declare_length=False streams it unannounced
+    "slow-body",  # the real answer, one byte every interval=1.0 s (each read well in time)
     "wrong-envelope",  # a valid answer for another schema name / subject
     "redirect",  # 302 to `to` + the same path (e.g. another FakeRegistry's url)
     "body",  # status=200, body=bytes|str|json-able, content_type=...: anything
@@ -389,6 +390,8 @@ class _Handler(BaseHTTPRequestHandler):
             self._send(200, page, "text/html; charset=utf-8")
         elif kind == "oversize" and status == 200:
             self._oversize(fault)
+        elif kind == "slow-body":
+            self._trickle(status, body, content_type, float(fault.params.get("interval", 1.0)))
         elif kind == "truncate" and status == 200:
             self.send_response(200)
             self.send_header("Content-Type", content_type)
@@ -406,6 +409,16 @@ class _Handler(BaseHTTPRequestHandler):
                 self._send(status, body, content_type, {"ETag": etag})
             else:
                 self._send(status, body, content_type)
+
+    def _trickle(self, status: int, body: bytes, content_type: str, interval: float) -> None:
+        self.send_response(status)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        for i in range(len(body)):
+            self.wfile.write(body[i : i + 1])
+            self.wfile.flush()
+            time.sleep(interval)
 
     def _oversize(self, fault: Fault) -> None:
         size = int(fault.params.get("size", 6 * 1024 * 1024))

@@ -17,6 +17,8 @@ from registry_contract.errors import LockError
 from registry_contract.lockfile import (
     canonical_json,
     load_lock,
+    public_url,
+    public_urls,
     read_lock_files,
     render_lock,
     verify_lock,
@@ -274,10 +276,11 @@ def test_a_staged_tree_is_removed_when_the_lock_is_unchanged_or_discarded(
     staged = lockwrite.StagedLock(lock_dir)
     staged.put("a.Event/v1.json", files["a.Event/v1.json"])
     assert write_lock(lock_dir, files, staged=staged) is False
+    # A fetch that ends after the tree was taken (an interrupted run) stages nothing.
     staged.put("a.Event/v1.json", b"{}\n")
     staged.discard()
     staged.discard()
-    assert len(created) == 2 and not any(p.exists() for p in created)
+    assert len(created) == 1 and not any(p.exists() for p in created)
     assert [p.name for p in tmp_path.iterdir()] == ["schemas-lock"]
     assert read_lock_files(lock_dir) == files
 
@@ -312,3 +315,28 @@ def test_a_few_files_are_fsynced_and_many_take_one_syncfs(
     expected = [] if count > lockwrite.SYNCFS_ABOVE and has_syncfs else sorted(files)
     staged_names = sorted(p.as_posix().split(".tmp-", 1)[1].split("/", 1)[1] for p in synced)
     assert staged_names == expected
+
+
+@pytest.mark.parametrize(
+    ("url", "shown"),
+    [
+        pytest.param("https://u:p@reg.example/api", "https://reg.example/api", id="userinfo"),
+        pytest.param(
+            "https://u:p@ss@reg.example:8081/", "https://reg.example:8081/", id="at-in-pw"
+        ),
+        pytest.param("http://u:p@[::1]:9/x", "http://[::1]:9/x", id="ipv6"),
+        pytest.param("http://u:p@/x", "http:///x", id="no-host"),
+        pytest.param("http://u:p@h:99999/x", "http://h:99999/x", id="bad-port"),
+        pytest.param("https://h/x?token=t0k&page=2", "https://h/x?token=***&page=2", id="token"),
+        pytest.param("https://h/x?api_key=k#f", "https://h/x?api_key=***#f", id="api-key"),
+        pytest.param(
+            "https://h/x?X-Amz-Signature=s&X-Amz-Credential=c",
+            "https://h/x?X-Amz-Signature=***&X-Amz-Credential=***",
+            id="presigned",
+        ),
+        pytest.param("https://h/x?page=2", "https://h/x?page=2", id="harmless-query"),
+    ],
+)
+def test_public_url_drops_credentials_and_masks_secret_query_values(url: str, shown: str) -> None:
+    assert public_url(url) == shown
+    assert public_urls(f"Invalid URL '{url}': no host") == f"Invalid URL '{shown}': no host"

@@ -36,13 +36,22 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from ..lockwrite import exclusive_writer
+
+    config = load_config_from(args)
+    if args.check:
+        return _refresh(config, args)
+    with exclusive_writer(config.lock_dir):
+        return _refresh(config, args)
+
+
+def _refresh(config: Config, args: argparse.Namespace) -> int:
     from ..drift import diff_lock
     from ..lockfile import read_lock_files, render_lock
     from ..lockwrite import StagedLock, write_lock
     from ..registry import build_client
     from ..registry.fetch import fetch_tracks, require_some_track
 
-    config = load_config_from(args)
     names = _select_schemas(config, args.schema)
     pairs = _select_pairs(config, names, args.track)
     partial = bool(args.schema or args.track)
@@ -58,6 +67,7 @@ def run(args: argparse.Namespace) -> int:
                 require_some_track(client, name, asked, list(documents.get(name, {})))
         finally:
             client.close()
+        _refuse_remote_refs(config, documents)
         entries = diff_lock(old, live)
         _print_entries(config, names, entries, documents)
         head = {"api": config.registry.api, "url": config.registry.url}
@@ -79,6 +89,31 @@ def run(args: argparse.Namespace) -> int:
         if staged is not None:  # a run that failed or was interrupted leaves no staged tree
             staged.discard()
     return int(ExitCode.PASSED)
+
+
+def _refuse_remote_refs(config: Config, documents: Documents) -> None:
+    """Refuse, before writing, a schema whose `$ref` leaves the lock, as the gate would."""
+    from ..errors import RegistryError
+    from ..validation import check_remote_refs
+
+    known = {  # as the gate's build_locked_refs: an empty fragment dropped
+        d["$id"].rstrip("#")
+        for tracks in documents.values()
+        for _, d in tracks.values()
+        if isinstance(d, dict) and isinstance(d.get("$id"), str)
+    }
+    for name, tracks in documents.items():
+        for track, (_, document) in tracks.items():
+            label = f"{config.lock_dir / name / track}.json ({name}@{track})"
+            try:
+                check_remote_refs(document, known, label)
+            except LockError as e:
+                raise RegistryError(e.message, hint=e.hint) from e
+            except RecursionError as e:
+                raise RegistryError(
+                    f"{label}: nested too deeply to check its $ref",
+                    hint="flatten the schema in the registry (use $defs)",
+                ) from e
 
 
 def _stager(staged: StagedLock | None) -> Callable[[FetchedSchema], None] | None:

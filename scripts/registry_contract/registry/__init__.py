@@ -32,7 +32,7 @@ def build_client(
     environ: Mapping[str, str] | None = None,
 ) -> RegistryClient:
     """The client for `registry.api`; `lock` supplies the documents a 304 may reuse."""
-    from .auth import check_transport_security, credentials_from_env
+    from .auth import check_allowed_host, check_transport_security, credentials_from_env
     from .cache import ConditionalGetter, EtagCache, default_cache_path
     from .http import Transport
 
@@ -44,6 +44,7 @@ def build_client(
             f"{config.path}: no registry.url configured",
             hint="set registry.url in the config file or the REGISTRY_URL environment variable",
         )
+    check_registry_url(url, config.path)
     scheme = urlsplit(url).scheme.lower()
     if registry.api == "static" and scheme not in ("http", "https"):
         from .static import FolderClient
@@ -56,11 +57,14 @@ def build_client(
             f"{registry.api} API",
             hint="fix registry.url, or use api: static for a folder",
         )
+    check_allowed_host(url, env)
     credentials = credentials_from_env(env, basic=registry.api == "confluent")
     check_transport_security(url, credentials, registry.allow_insecure_http)
     transport = Transport(
         connect_timeout=registry.connect_timeout,
         read_timeout=registry.read_timeout,
+        request_deadline=registry.request_deadline,
+        deadline=registry.deadline,
         workers=registry.workers,
         credentials=credentials,
         accept=ACCEPT_BY_API[registry.api],
@@ -79,3 +83,43 @@ def build_client(
     from .static import StaticClient
 
     return StaticClient(url, getter)
+
+
+def check_registry_url(url: str, config_path: Path) -> None:
+    """Refuse a malformed registry URL before any request, without printing it: what does
+    not parse may hold a password where the host or port should be."""
+    where = f"{config_path}: registry.url (or REGISTRY_URL)"
+    try:
+        parts = urlsplit(url)
+    except ValueError as e:  # an unbalanced or malformed [IPv6] literal
+        raise ConfigError(
+            f"{where} has a malformed IPv6 address; the URL is not shown",
+            hint="write an IPv6 host in brackets, e.g. https://[2001:db8::1]:8081",
+        ) from e
+    if "@" in parts.netloc:
+        raise ConfigError(
+            f"{where} holds credentials (user:password@); the URL is not shown",
+            hint="remove them from the URL and set REGISTRY_TOKEN, or REGISTRY_USERNAME and "
+            "REGISTRY_PASSWORD",
+        )
+    if parts.scheme.lower() not in ("http", "https"):
+        return  # a folder of the static API
+    try:
+        if parts.port == 0:
+            raise ValueError("port 0")
+    except ValueError as e:
+        raise ConfigError(
+            f"{where} has an invalid port (not a number from 1 to 65535); the URL is not shown",
+            hint="fix the port, e.g. https://registry.example.com:8081",
+        ) from e
+    if not parts.hostname:
+        raise ConfigError(
+            f"{where} has no host; the URL is not shown",
+            hint="set it to the registry's base URL, e.g. https://registry.example.com",
+        )
+    if parts.query or parts.fragment:  # paths are appended to it; a token there would show
+        raise ConfigError(
+            f"{where} has a query string or fragment; the URL is not shown",
+            hint="use the API's base URL; credentials go in REGISTRY_TOKEN, or "
+            "REGISTRY_USERNAME and REGISTRY_PASSWORD",
+        )

@@ -22,6 +22,7 @@ class Credentials:
     token: str | None = None
     username: str | None = None
     password: str | None = None
+    basic: bool = False  # whether the API takes REGISTRY_USERNAME/REGISTRY_PASSWORD too
 
     @property
     def present(self) -> bool:
@@ -32,6 +33,8 @@ class Credentials:
         """The environment variables to set or fix, for error messages."""
         if self.username and not self.token:
             return "REGISTRY_USERNAME/REGISTRY_PASSWORD"
+        if self.basic and not self.token:
+            return "REGISTRY_TOKEN (or REGISTRY_USERNAME and REGISTRY_PASSWORD)"
         return "REGISTRY_TOKEN"
 
     def auth(self) -> AuthBase | None:
@@ -55,16 +58,78 @@ class BearerAuth(AuthBase):
 
 
 def credentials_from_env(environ: Mapping[str, str], *, basic: bool) -> Credentials:
-    """Read the credentials; in GitHub Actions, mask them before anything else is printed."""
+    """Read the credentials; in GitHub Actions, mask them before anything else is printed.
+
+    A credential that cannot go into an HTTP header as it is (a line break, a control or
+    non-Latin-1 character) is refused, without printing it.
+    """
     token = environ.get("REGISTRY_TOKEN") or None
     username = (environ.get("REGISTRY_USERNAME") or None) if basic else None
     password = (environ.get("REGISTRY_PASSWORD") or None) if basic else None
     if environ.get("GITHUB_ACTIONS") == "true":
         for secret in (token, password):
-            if secret:
-                sys.stdout.write(f"::add-mask::{secret}\n")
+            for line in (secret or "").splitlines():  # the runner reads one line per command
+                if line.strip():
+                    sys.stdout.write(f"::add-mask::{line}\n")
         sys.stdout.flush()
-    return Credentials(token, username, password)
+    for variable, value in (
+        ("REGISTRY_TOKEN", token),
+        ("REGISTRY_USERNAME", username),
+        ("REGISTRY_PASSWORD", password),
+    ):
+        _check_header_safe(variable, value)
+    return Credentials(token, username, password, basic=basic)
+
+
+def _check_header_safe(variable: str, value: str | None) -> None:
+    bad = next((i for i, c in enumerate(value or "") if ord(c) > 0xFF or not c.isprintable()), None)
+    if bad is not None:
+        raise ConfigError(
+            f"{variable} holds a line break, a control character or a character outside "
+            f"Latin-1 (character {bad + 1}); its value is not shown",
+            hint=f"set {variable} again to the credential alone (no trailing newline)",
+        )
+
+
+ALLOWED_HOSTS_VARIABLE = "REGISTRY_CONTRACT_ALLOWED_HOSTS"
+
+
+def _host_and_port(entry: str) -> tuple[str, str]:
+    """`host`, `host:port`, `[v6]`, `[v6]:port` or a bare IPv6 address."""
+    if entry.startswith("["):
+        host, _, rest = entry[1:].partition("]")
+        return host, rest.removeprefix(":")
+    if entry.count(":") == 1:
+        host, _, port = entry.partition(":")
+        return host, port
+    return entry, ""
+
+
+def check_allowed_host(url: str, environ: Mapping[str, str]) -> None:
+    """Refuse a registry host that REGISTRY_CONTRACT_ALLOWED_HOSTS does not list.
+
+    The list comes from the workflow, not from the config file, which a pull request may
+    change to point registry.url, and so the token, at a host of its own. Entries are
+    separated by commas or spaces: `host`, `host:port` or `*.domain`.
+    """
+    raw = environ.get(ALLOWED_HOSTS_VARIABLE, "")
+    allowed = [entry.lower() for entry in raw.replace(",", " ").split()]
+    if not allowed:
+        return
+    parts = urlsplit(url)
+    host = (parts.hostname or "").lower()
+    port = parts.port or {"http": 80, "https": 443}.get(parts.scheme.lower())
+    for name, wanted in map(_host_and_port, allowed):
+        if wanted and wanted != str(port):
+            continue
+        if host == name or (name.startswith("*.") and host.endswith(name[1:])):
+            return
+    raise ConfigError(
+        f"refusing to contact the registry at {host or '(no host)'}: it is not in "
+        f"{ALLOWED_HOSTS_VARIABLE} ({', '.join(allowed)}), so no request was sent",
+        hint="point registry.url (or REGISTRY_URL) at an approved host, or add the host to "
+        "the allowed-registry-hosts input if it is yours",
+    )
 
 
 def is_loopback(host: str) -> bool:

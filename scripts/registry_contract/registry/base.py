@@ -117,7 +117,7 @@ def known_from_lock(lock: Lock | None) -> KnownLookup:
         try:
             data = (lock.dir / entry.file).read_bytes()
             document = json.loads(data)
-        except (OSError, ValueError):
+        except (OSError, ValueError, RecursionError):
             return None
         if sha256_hex(data) != entry.sha256 or not isinstance(document, dict):
             return None
@@ -142,7 +142,13 @@ def check_schema_document(document: Any, url: str, name: str, track: str) -> dic
             f"{where} has an unknown $schema {dialect!r}",
             hint="use a JSON Schema draft from 4 to 2020-12",
         )
-    error = find_schema_error(document)
+    try:
+        error = find_schema_error(document)
+    except RecursionError as e:
+        raise RegistryError(
+            f"{where} is nested too deeply to check",
+            hint="flatten the schema in the registry (use $defs); the lock was not changed",
+        ) from e
     if error is not None:
         at = "/".join(map(str, error.absolute_path)) or "(root)"
         raise RegistryError(

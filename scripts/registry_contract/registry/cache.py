@@ -34,7 +34,7 @@ class EtagCache:
         self._entries: dict[str, dict[str, str]] = {}
         self._dirty = False
         if path is not None:
-            with contextlib.suppress(OSError, ValueError):
+            with contextlib.suppress(OSError, ValueError, RecursionError):
                 loaded = json.loads(path.read_bytes())
                 if isinstance(loaded, dict):
                     self._entries = {

@@ -79,14 +79,14 @@ class ConfluentClient:
         schema_type = data.get("schemaType", "AVRO")
         if schema_type != "JSON":
             raise RegistryError(
-                f"{response.url}: subject {subject!r} holds a {schema_type} schema; "
-                "registry-contract handles JSON schemas only",
+                f"{response.url}: subject {subject!r} holds {_article(schema_type)} "
+                f"{schema_type} schema; registry-contract handles JSON schemas only",
                 hint="register the subject with schemaType JSON, or fix subject-template",
             )
         version = parse_version(data.get("version"), response.url, name, track)
         try:
             document = json.loads(data["schema"])
-        except ValueError as e:
+        except (ValueError, RecursionError) as e:
             raise RegistryError(
                 f"{response.url}: the schema text of subject {subject!r} is not JSON ({e})",
                 hint="fix the schema in the registry; the lock was not changed",
@@ -125,3 +125,7 @@ def _shape_error(response: Response, expected: str) -> RegistryError:
         f"{response.url}: unexpected response (HTTP {response.status}), expected {expected}",
         hint="check that registry.api is `confluent` and registry.url is the API base URL",
     )
+
+
+def _article(word: object) -> str:
+    return "an" if str(word)[:1].upper() in "AEIOU" else "a"

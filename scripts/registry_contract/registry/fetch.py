@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Callable, Sequence
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor, wait
 
 from ..errors import RegistryError
+from ..lockfile import public_url
 from .base import FetchedSchema, RegistryClient, warm_up_schema_checks
 
 Pair = tuple[str, str]
@@ -34,12 +35,18 @@ def fetch_tracks(
             on_fetched(fetched)
         return fetched
 
-    with ThreadPoolExecutor(max_workers=max(1, min(workers, len(pairs)))) as pool:
+    pool = ThreadPoolExecutor(max_workers=max(1, min(workers, len(pairs))))
+    try:
         futures: dict[Pair, Future[FetchedSchema | None]] = {
             pair: pool.submit(fetch, *pair) for pair in pairs
         }
         with contextlib.suppress(Exception):  # a real problem shows again in the fetches
             warm_up_schema_checks()
+        wait(futures.values())
+    except BaseException:  # Ctrl-C: stop at once, not after the requests still in flight
+        pool.shutdown(wait=False, cancel_futures=True)
+        raise
+    pool.shutdown()
     return {pair: future.result() for pair, future in futures.items()}
 
 
@@ -49,7 +56,7 @@ def require_some_track(
     """A schema with none of its tracks in the registry cannot be locked or checked."""
     if found:
         return
-    tried = ", ".join(client.url_for(name, t) for t in tracks)
+    tried = ", ".join(public_url(client.url_for(name, t)) or "" for t in tracks)
     raise RegistryError(
         f"schema {name}: none of its tracks ({', '.join(tracks)}) exists in the registry; "
         f"tried {tried}",

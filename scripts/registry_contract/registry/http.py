@@ -13,7 +13,6 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 import requests
-from requests.adapters import HTTPAdapter
 from requests.structures import CaseInsensitiveDict
 from urllib3.exceptions import MaxRetryError, NewConnectionError, ProtocolError
 from urllib3.exceptions import TimeoutError as Urllib3TimeoutError
@@ -21,9 +20,10 @@ from urllib3.response import BaseHTTPResponse
 from urllib3.util.retry import Retry
 
 from ..errors import ConfigError, RegistryError
-from ..lockfile import public_url
+from ..lockfile import public_url, public_urls
 from .auth import Credentials
 from .base import FetchStats
+from .deadline import CURRENT, DeadlinePassedError, Watch, Watchdog, WatchedAdapter
 
 if TYPE_CHECKING:
     from requests.sessions import _Settings
@@ -36,6 +36,8 @@ BACKOFF_MAX = 10.0
 DEFAULT_BACKOFF = 0.5
 BACKOFF_VARIABLE = "REGISTRY_CONTRACT_BACKOFF"
 DEFAULT_PORTS = {"http": 80, "https": 443}
+REQUEST_DEADLINE = 120.0  # seconds for a whole answer, retries included (read-timeout is per read)
+COMMAND_DEADLINE = 600.0  # seconds for all of a command's requests
 _NOISE = re.compile(r"\w+\(host=[^)]*\): |<[^>]*>: ")  # pool and connection reprs
 
 
@@ -115,7 +117,7 @@ class Response:
             )
         try:
             return json.loads(self.body)
-        except ValueError as e:
+        except (ValueError, RecursionError) as e:  # RecursionError: nested too deeply
             raise RegistryError(
                 f"{self.url}: response is not valid JSON ({e})",
                 hint="check registry.url and registry.api; retry if the registry was restarting",
@@ -134,11 +136,17 @@ class Transport:
         credentials: Credentials,
         accept: str,
         environ: Mapping[str, str] | None = None,
+        request_deadline: float = REQUEST_DEADLINE,
+        deadline: float = COMMAND_DEADLINE,
     ) -> None:
         env = os.environ if environ is None else environ
         self.credentials = credentials
         self.stats = FetchStats()
         self._timeout = (connect_timeout, read_timeout)
+        self._request_deadline = request_deadline
+        self._deadline = deadline
+        self._ends = time.monotonic() + deadline
+        self._watchdog = Watchdog()
         self._workers = workers
         self._accept = accept
         self._backoff = backoff_factor(env)
@@ -160,7 +168,7 @@ class Transport:
                 respect_retry_after_header=True,
                 raise_on_status=False,
             )
-            adapter = HTTPAdapter(
+            adapter = WatchedAdapter(
                 max_retries=retry, pool_connections=4, pool_maxsize=max(self._workers, 1)
             )
             session.mount("http://", adapter)
@@ -174,33 +182,53 @@ class Transport:
         return session
 
     def get(self, url: str, *, etag: str | None = None) -> Response:
-        """GET `url`; returns 200, 304 and 404 responses, raises RegistryError for the rest."""
+        """GET `url`; returns 200, 304 and 404 responses, raises RegistryError for the rest.
+
+        The whole answer, retries included, must arrive within registry.request-deadline, and
+        every request of the command within registry.deadline: a registry that trickles its
+        answer cannot keep a run going.
+        """
         shown = public_url(url) or url
         headers = {"If-None-Match": etag} if etag else {}
         started = time.perf_counter()
+        now = time.monotonic()
+        if now >= self._ends:
+            raise self._deadline_error(shown, whole=True)
+        watch = Watch(min(now + self._request_deadline, self._ends))
+        self._watchdog.add(watch)
+        CURRENT.watch = watch
         try:
             with self._session().get(
                 url, headers=headers, timeout=self._timeout, stream=True
             ) as raw:
-                response = Response(shown, raw.status_code, raw.headers, _read_limited(raw, shown))
-        except requests.exceptions.SSLError as e:
-            raise RegistryError(
-                f"{shown}: TLS verification failed ({_reason(e)})",
-                hint="set REQUESTS_CA_BUNDLE to your CA bundle; verification stays on",
-            ) from e
-        except requests.RequestException as e:
-            if _is_timeout(e):
-                raise RegistryError(
-                    f"{shown}: timed out after {MAX_RETRIES} retries ({_reason(e)})",
-                    hint="check the registry, or raise registry.connect-timeout/read-timeout",
-                ) from e
-            raise RegistryError(
-                f"{shown}: request failed after {MAX_RETRIES} retries ({_reason(e)})",
-                hint="check that the registry is up and registry.url is right, then retry",
-            ) from e
+                answered = public_url(raw.url) or shown  # after redirects, the URL that answered
+                body = _read_limited(raw, answered)
+                response = Response(answered, raw.status_code, raw.headers, body)
+        except (requests.RequestException, RegistryError, DeadlinePassedError) as e:
+            if watch.expired:  # whatever cutting the connection off made of the request
+                raise self._deadline_error(shown, whole=watch.deadline == self._ends) from e
+            if isinstance(e, requests.RequestException):
+                raise _request_error(e, shown) from e
+            raise
+        finally:
+            CURRENT.watch = None
+            self._watchdog.remove(watch)
         self.stats.record(time.perf_counter() - started, not_modified=response.status == 304)
         self._check_status(response)
         return response
+
+    def _deadline_error(self, shown: str, *, whole: bool) -> RegistryError:
+        if whole:
+            return RegistryError(
+                f"{shown}: the registry did not answer every request of this command within "
+                f"registry.deadline ({self._deadline:g} s)",
+                hint="the registry is too slow; retry later, or raise registry.deadline",
+            )
+        return RegistryError(
+            f"{shown}: no complete answer within registry.request-deadline "
+            f"({self._request_deadline:g} s)",
+            hint="the registry is too slow; retry later, or raise registry.request-deadline",
+        )
 
     def _check_status(self, response: Response) -> None:
         status = response.status
@@ -228,10 +256,31 @@ class Transport:
         )
 
     def close(self) -> None:
+        self._watchdog.close()
         with self._sessions_lock:
             for session in self._sessions:
                 session.close()
             self._sessions.clear()
+
+
+def _request_error(error: requests.RequestException, shown: str) -> RegistryError:
+    """The error of a request that got no usable answer, naming the URL that failed."""
+    failed = getattr(error.request, "url", None) if error.request is not None else None
+    where = public_url(failed) if isinstance(failed, str) else shown
+    if isinstance(error, requests.exceptions.SSLError):
+        return RegistryError(
+            f"{where}: TLS verification failed ({_reason(error)})",
+            hint="set REQUESTS_CA_BUNDLE to your CA bundle; verification stays on",
+        )
+    if _is_timeout(error):
+        return RegistryError(
+            f"{where}: timed out after {MAX_RETRIES} retries ({_reason(error)})",
+            hint="check the registry, or raise registry.connect-timeout/read-timeout",
+        )
+    return RegistryError(
+        f"{where}: request failed after {MAX_RETRIES} retries ({_reason(error)})",
+        hint="check that the registry is up and registry.url is right, then retry",
+    )
 
 
 def _read_limited(raw: requests.Response, shown: str) -> bytes:
@@ -283,4 +332,4 @@ def _reason(error: BaseException) -> str:
         text = first if second in first else f"{first} {second}"
     else:
         text = str(cause)
-    return _NOISE.sub("", text)[:200]
+    return public_urls(_NOISE.sub("", text))[:200]

@@ -11,6 +11,7 @@ from urllib.parse import quote
 from ..errors import RegistryError
 from .base import FetchedSchema, FetchStats, check_schema_document
 from .cache import ConditionalGetter
+from .http import MAX_BODY
 
 VERSION_KEY = "x-version"
 
@@ -85,7 +86,7 @@ class FolderClient:
         path = self.root / name / f"{track}.json"
         started = time.perf_counter()
         try:
-            data = path.read_bytes()
+            data = _read_schema_file(path)
         except FileNotFoundError:
             return None
         except OSError as e:
@@ -94,7 +95,7 @@ class FolderClient:
             self.stats.record(time.perf_counter() - started)
         try:
             document = json.loads(data)
-        except ValueError as e:
+        except (ValueError, RecursionError) as e:
             raise RegistryError(
                 f"{path}: not valid JSON ({e})", hint="fix the file; the lock was not changed"
             ) from e
@@ -118,3 +119,24 @@ class FolderClient:
 
     def close(self) -> None:
         return None
+
+
+def _read_schema_file(path: Path) -> bytes:
+    """A regular file of at most MAX_BODY bytes: never a FIFO or device that would block or
+    never end (opened without blocking, then checked), nor a file too large to be a schema."""
+    import os
+    import stat
+
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    with open(fd, "rb") as handle:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise RegistryError(
+                f"{path}: not a regular file", hint="a schema must be a plain JSON file"
+            )
+        data = handle.read(MAX_BODY + 1)
+    if len(data) > MAX_BODY:
+        raise RegistryError(
+            f"{path}: larger than {MAX_BODY // (1024 * 1024)} MiB",
+            hint="check registry.url; schemas this large are not supported",
+        )
+    return data
