@@ -12,6 +12,7 @@ import pytest
 import yaml
 
 from support.fake_registry import FakeRegistry
+from support.redis_server import redis_server, redis_url  # noqa: F401 (fixtures)
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "registry"
 REGISTRY_VARIABLES = (

@@ -1,0 +1,297 @@
+"""The Redis Streams guard end to end on a real redis-server: modes, the dead-letter contract,
+consumer groups, reclaiming, the circuit breaker."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import Awaitable, Callable
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+import redis
+import redis.asyncio as aredis
+
+from registry_contract.runtime.dlq import DLQ_FIELDS
+from registry_contract.runtime.model import Mode
+from registry_contract.runtime.redis_streams import (
+    CircuitBreaker,
+    CircuitOpenError,
+    GuardedEntry,
+    StreamGuard,
+)
+from support.bus import FEEDBACK, MIXED, payload, write_lock
+from support.lock_validator import LockValidator
+
+STREAM = "telemetry.feedback"
+ROUNDS = 40  # run_once calls at most, each blocking 50 ms at most: no test can hang
+
+
+@pytest.fixture
+def lock_dir(tmp_path: Path) -> Path:
+    return write_lock(tmp_path / "schemas-lock")
+
+
+def produce(url: str, payloads: list[bytes], stream: str = STREAM) -> list[str]:
+    with redis.Redis.from_url(url) as client:
+        return [
+            client.xadd(stream, {"payload": p, "service": "store", "trace": "t-1"}).decode()
+            for p in payloads
+        ]
+
+
+def pending(url: str, group: str = "pipeline") -> int:
+    with redis.Redis.from_url(url) as client:
+        return int(client.xpending(STREAM, group)["pending"])
+
+
+def dead_letters(url: str) -> list[dict[str, bytes]]:
+    with redis.Redis.from_url(url) as client:
+        return [
+            {k.decode(): v for k, v in fields.items()}
+            for _, fields in client.xrange(f"{STREAM}:dlq")
+        ]
+
+
+class Recorder:
+    """A handler that records what it saw and raises on coordinator `explode`."""
+
+    def __init__(self) -> None:
+        self.seen: list[GuardedEntry] = []
+
+    async def __call__(self, entry: GuardedEntry) -> None:
+        self.seen.append(entry)
+        if isinstance(entry.payload, dict) and entry.payload["coordinator_id"] == "explode":
+            raise RuntimeError("the handler failed")
+
+
+def run_guard(
+    url: str,
+    validator: Any,
+    handler: Callable[[GuardedEntry], Awaitable[None] | None],
+    until: Callable[[], bool],
+    **options: Any,
+) -> None:
+    """Run one guard's run_once until `until()` holds, at most ROUNDS times."""
+
+    async def main() -> None:
+        client = aredis.Redis.from_url(url)
+        settings: dict[str, Any] = {"block_ms": 50, "claim_idle_ms": 0, "max_deliveries": 2}
+        settings.update(options)
+        guard = StreamGuard(
+            client,
+            validator,
+            handler,
+            stream=STREAM,
+            group="pipeline",
+            consumer="c1",
+            schema=FEEDBACK,
+            **settings,
+        )
+        try:
+            await guard.ensure_group()
+            for _ in range(ROUNDS):
+                await guard.run_once()
+                if until():
+                    return
+            raise AssertionError(f"not settled after {ROUNDS} rounds")
+        finally:
+            await client.aclose()
+
+    asyncio.run(main())
+
+
+@pytest.mark.parametrize(
+    ("mode", "handled", "dead"),
+    [
+        pytest.param(
+            Mode.OFF,
+            ["valid-v2", "valid-v1-only", "invalid", "unparseable", "handler-raises"],
+            {"handler-error"},
+            id="off",
+        ),
+        pytest.param(
+            Mode.LOG,
+            ["valid-v2", "valid-v1-only", "invalid", "unparseable", "handler-raises"],
+            {"handler-error"},
+            id="log",
+        ),
+        pytest.param(
+            Mode.SOFT,
+            ["valid-v2", "valid-v1-only", "invalid", "unparseable", "handler-raises"],
+            {"handler-error"},
+            id="soft",
+        ),
+        pytest.param(
+            Mode.ENFORCE,
+            ["valid-v2", "valid-v1-only", "handler-raises"],
+            {"schema-invalid", "unparseable", "handler-error"},
+            id="enforce",
+        ),
+    ],
+)
+def test_mixed_stream_settles_every_entry_as_its_mode_says(
+    redis_url: str, lock_dir: Path, mode: Mode, handled: list[str], dead: set[str]
+) -> None:
+    ids = produce(redis_url, [data for _, data in MIXED])
+    label_by_id = dict(zip(ids, (label for label, _ in MIXED), strict=True))
+    recorder = Recorder()
+    validator = LockValidator(lock_dir, mode)
+    run_guard(redis_url, validator, recorder, lambda: pending(redis_url) == 0)
+
+    seen = [label_by_id[e.id] for e in recorder.seen]
+    # the raising handler runs once per delivery: max_deliveries=2, then the entry is dead
+    assert sorted(set(seen)) == sorted(handled)
+    assert seen.count("handler-raises") == 2
+    assert {d["reason"].decode() for d in dead_letters(redis_url)} == dead
+    assert len(dead_letters(redis_url)) == len(dead)
+    by_label = {label_by_id[e.id]: e for e in recorder.seen}
+    if mode is Mode.OFF:
+        assert all(e.outcome is None for e in recorder.seen)
+    else:
+        assert by_label["valid-v2"].outcome is not None
+        assert by_label["valid-v2"].outcome.track == "v2"
+        v1_only = by_label["valid-v1-only"].outcome
+        assert v1_only is not None and v1_only.is_valid and v1_only.track == "v1"
+    if mode in (Mode.LOG, Mode.SOFT):
+        invalid = by_label["invalid"].outcome
+        assert invalid is not None and not invalid.is_valid and not invalid.reject
+    if "unparseable" in by_label:
+        assert by_label["unparseable"].payload is None
+        assert by_label["unparseable"].outcome is None
+    assert by_label["valid-v2"].payload["event_id"].endswith("000000000001")
+
+
+def test_dead_letter_entry_has_exactly_the_documented_fields(
+    redis_url: str, lock_dir: Path
+) -> None:
+    broken = payload(3, utilisation=1.5, queue_size=-1)
+    (orig_id,) = produce(redis_url, [broken])
+    run_guard(
+        redis_url,
+        LockValidator(lock_dir, Mode.ENFORCE),
+        Recorder(),
+        lambda: pending(redis_url) == 0,
+    )
+
+    (entry,) = dead_letters(redis_url)
+    assert list(entry) == list(
+        DLQ_FIELDS
+    )  # and "trace", a field the contract does not name, is not copied
+    text = {k: v.decode() for k, v in entry.items()}
+    assert text["orig_stream"] == STREAM and text["orig_id"] == orig_id
+    assert (text["group"], text["consumer"], text["service"]) == ("pipeline", "c1", "store")
+    assert (text["schema"], text["track"], text["version"]) == (FEEDBACK, "v2", "3")
+    assert text["reason"] == "schema-invalid" and text["times_delivered"] == "1"
+    assert entry["payload"] == broken
+    errors = json.loads(text["errors"])
+    assert {(e["path"], e["keyword"]) for e in errors} == {
+        ("/utilisation", "maximum"),
+        ("/queue_size", "minimum"),
+    }
+    assert all(set(e) == {"path", "keyword", "schema_path"} for e in errors)
+    assert "1.5" not in text["errors"]  # no payload values
+    assert text["failed_at"].endswith("Z")
+    assert datetime.fromisoformat(text["failed_at"]).tzinfo is not None
+
+
+def test_dead_letter_errors_keep_at_most_ten_items(redis_url: str, lock_dir: Path) -> None:
+    labels = {f"k{i}": "x" * 200 for i in range(14)}  # 14 too-long labels, and too many
+    produce(redis_url, [payload(1, labels=labels)])
+    run_guard(
+        redis_url,
+        LockValidator(lock_dir, Mode.ENFORCE),
+        Recorder(),
+        lambda: pending(redis_url) == 0,
+    )
+
+    (entry,) = dead_letters(redis_url)
+    assert len(json.loads(entry["errors"])) == 10
+
+
+def test_two_consumers_in_one_group_share_the_work_without_loss_or_double(
+    redis_url: str, lock_dir: Path
+) -> None:
+    ids = produce(redis_url, [payload(n) for n in range(300)])
+    validator = LockValidator(lock_dir, Mode.ENFORCE)
+    seen: dict[str, list[str]] = {"a": [], "b": []}
+
+    async def consume(name: str) -> None:
+        client = aredis.Redis.from_url(redis_url)
+
+        async def handler(entry: GuardedEntry) -> None:
+            seen[name].append(entry.id)
+            await asyncio.sleep(0)  # let the other consumer read meanwhile
+
+        guard = StreamGuard(
+            client, validator, handler, stream=STREAM, group="pipeline", consumer=name,
+            schema=FEEDBACK, count=10, block_ms=50,
+        )  # fmt: skip
+        await guard.ensure_group()
+        try:
+            for _ in range(200):
+                await guard.run_once()
+                if len(seen["a"]) + len(seen["b"]) >= len(ids):
+                    return
+        finally:
+            await client.aclose()
+
+    async def both() -> None:
+        await asyncio.gather(consume("a"), consume("b"))
+
+    asyncio.run(both())
+    assert sorted(seen["a"] + seen["b"]) == sorted(ids)
+    assert not set(seen["a"]) & set(seen["b"])
+    assert seen["a"] and seen["b"]
+    assert pending(redis_url) == 0
+
+
+def test_circuit_breaker_trips_and_holds_the_rest_of_the_stream(
+    redis_url: str, lock_dir: Path
+) -> None:
+    from prometheus_client import CollectorRegistry
+
+    from registry_contract.runtime.guard_metrics import GuardMetrics
+
+    produce(redis_url, [payload(n, utilisation=2.0) for n in range(100)])
+    validator = LockValidator(lock_dir, Mode.ENFORCE)
+    registry = CollectorRegistry()
+    recorder = Recorder()
+    breaker = CircuitBreaker(window=20, min_entries=10, max_invalid_ratio=0.5)
+
+    async def main() -> None:
+        client = aredis.Redis.from_url(redis_url)
+        guard = StreamGuard(
+            client, validator, recorder, stream=STREAM, group="pipeline", consumer="c1",
+            schema=FEEDBACK, count=100, block_ms=50, claim_idle_ms=0, breaker=breaker,
+            metrics=GuardMetrics(registry),
+        )  # fmt: skip
+        await guard.ensure_group()
+        try:
+            with pytest.raises(CircuitOpenError, match="circuit breaker open"):
+                await guard.run_once()
+            assert registry.get_sample_value("schema_guard_circuit_open", {"stream": STREAM}) == 1
+            with pytest.raises(CircuitOpenError):  # still open: nothing is read
+                await guard.run_once()
+            assert len(dead_letters(redis_url)) == 9 and pending(redis_url) == 91
+            # the operator fixes the rollout: back to soft, resume; nothing was lost
+            validator.set_mode(Mode.SOFT)
+            guard.resume()
+            for _ in range(ROUNDS):
+                await guard.run_once()
+                if pending(redis_url) == 0:
+                    break
+        finally:
+            await client.aclose()
+
+    asyncio.run(main())
+    assert len(recorder.seen) == 91
+    assert registry.get_sample_value("schema_guard_circuit_trips_total", {"stream": STREAM}) == 1
+    assert (
+        registry.get_sample_value(
+            "schema_dead_letters_total", {"stream": STREAM, "reason": "schema-invalid"}
+        )
+        == 9
+    )
