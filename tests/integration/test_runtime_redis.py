@@ -5,6 +5,11 @@ from __future__ import annotations
 
 import asyncio
 import json
+import select
+import shutil
+import signal
+import subprocess
+import sys
 from collections.abc import Awaitable, Callable
 from datetime import datetime
 from pathlib import Path
@@ -71,10 +76,11 @@ def run_guard(
     url: str,
     validator: Any,
     handler: Callable[[GuardedEntry], Awaitable[None] | None],
-    until: Callable[[], bool],
+    until: Callable[[], bool] | None,
     **options: Any,
 ) -> None:
-    """Run one guard's run_once until `until()` holds, at most ROUNDS times."""
+    """Run one guard's run_once until `until()` holds, at most ROUNDS times (or exactly ROUNDS
+    times when `until` is None)."""
 
     async def main() -> None:
         client = aredis.Redis.from_url(url)
@@ -94,9 +100,10 @@ def run_guard(
             await guard.ensure_group()
             for _ in range(ROUNDS):
                 await guard.run_once()
-                if until():
+                if until is not None and until():
                     return
-            raise AssertionError(f"not settled after {ROUNDS} rounds")
+            if until is not None:
+                raise AssertionError(f"not settled after {ROUNDS} rounds")
         finally:
             await client.aclose()
 
@@ -295,3 +302,58 @@ def test_circuit_breaker_trips_and_holds_the_rest_of_the_stream(
         )
         == 9
     )
+
+
+def test_consumer_killed_between_handling_and_acking_leaves_the_entry_to_be_reclaimed(
+    redis_url: str, lock_dir: Path
+) -> None:
+    script = Path(__file__).resolve().parents[1] / "support" / "stalled_consumer.py"
+    (entry_id,) = produce(redis_url, [payload(7)])
+    doomed = subprocess.Popen(
+        [sys.executable, str(script), redis_url, str(lock_dir), STREAM],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert doomed.stdout is not None
+        ready, _, _ = select.select([doomed.stdout], [], [], 60)
+        assert ready, "the consumer did not handle the entry within 60 s"
+        assert doomed.stdout.readline().strip() == f"handled {entry_id}"
+    finally:
+        doomed.send_signal(signal.SIGKILL)
+        doomed.wait(timeout=30)
+        if doomed.stdout is not None:
+            doomed.stdout.close()
+    assert doomed.returncode == -signal.SIGKILL
+
+    with redis.Redis.from_url(redis_url) as client:
+        (held,) = client.xpending_range(STREAM, "pipeline", min="-", max="+", count=10)
+    assert (held["message_id"].decode(), held["consumer"]) == (entry_id, b"doomed")
+    recorder = Recorder()
+    run_guard(
+        redis_url,
+        LockValidator(lock_dir, Mode.ENFORCE),
+        recorder,
+        lambda: pending(redis_url) == 0,
+        claim_idle_ms=10,
+    )
+    assert [(e.id, e.times_delivered) for e in recorder.seen] == [(entry_id, 2)]
+    assert dead_letters(redis_url) == []
+
+
+def test_schema_unavailable_leaves_entries_pending_and_never_dead_letters(
+    redis_url: str, tmp_path: Path
+) -> None:
+    # a lock without FeedbackEvent: no source can give the schema
+    lock_dir = write_lock(tmp_path / "other-lock")
+    index = json.loads((lock_dir / "lock.json").read_text())
+    del index["schemas"][FEEDBACK]
+    (lock_dir / "lock.json").write_text(json.dumps(index))
+    shutil.rmtree(lock_dir / FEEDBACK)
+    ids = produce(redis_url, [payload(1), payload(2, utilisation=3.0)])
+    recorder = Recorder()
+    run_guard(redis_url, LockValidator(lock_dir, Mode.ENFORCE), recorder, None)
+    assert recorder.seen == [] and dead_letters(redis_url) == []
+    with redis.Redis.from_url(redis_url) as client:
+        held = client.xpending_range(STREAM, "pipeline", min="-", max="+", count=10)
+    assert [h["message_id"].decode() for h in held] == ids
