@@ -34,6 +34,7 @@ COMMANDS = (
     "summary",
     "init",
     "doctor",
+    "dlq",
 )
 
 

@@ -10,10 +10,8 @@ import shutil
 import signal
 import subprocess
 import sys
-from collections.abc import Awaitable, Callable
 from datetime import datetime
 from pathlib import Path
-from typing import Any
 
 import pytest
 import redis
@@ -27,87 +25,25 @@ from registry_contract.runtime.redis_streams import (
     GuardedEntry,
     StreamGuard,
 )
-from support.bus import FEEDBACK, MIXED, payload, write_lock
+from support.bus import (
+    FEEDBACK,
+    MIXED,
+    ROUNDS,
+    STREAM,
+    Recorder,
+    dead_letters,
+    payload,
+    pending,
+    produce,
+    run_guard,
+    write_lock,
+)
 from support.lock_validator import LockValidator
-
-STREAM = "telemetry.feedback"
-ROUNDS = 40  # run_once calls at most, each blocking 50 ms at most: no test can hang
 
 
 @pytest.fixture
 def lock_dir(tmp_path: Path) -> Path:
     return write_lock(tmp_path / "schemas-lock")
-
-
-def produce(url: str, payloads: list[bytes], stream: str = STREAM) -> list[str]:
-    with redis.Redis.from_url(url) as client:
-        return [
-            client.xadd(stream, {"payload": p, "service": "store", "trace": "t-1"}).decode()
-            for p in payloads
-        ]
-
-
-def pending(url: str, group: str = "pipeline") -> int:
-    with redis.Redis.from_url(url) as client:
-        return int(client.xpending(STREAM, group)["pending"])
-
-
-def dead_letters(url: str) -> list[dict[str, bytes]]:
-    with redis.Redis.from_url(url) as client:
-        return [
-            {k.decode(): v for k, v in fields.items()}
-            for _, fields in client.xrange(f"{STREAM}:dlq")
-        ]
-
-
-class Recorder:
-    """A handler that records what it saw and raises on coordinator `explode`."""
-
-    def __init__(self) -> None:
-        self.seen: list[GuardedEntry] = []
-
-    async def __call__(self, entry: GuardedEntry) -> None:
-        self.seen.append(entry)
-        if isinstance(entry.payload, dict) and entry.payload["coordinator_id"] == "explode":
-            raise RuntimeError("the handler failed")
-
-
-def run_guard(
-    url: str,
-    validator: Any,
-    handler: Callable[[GuardedEntry], Awaitable[None] | None],
-    until: Callable[[], bool] | None,
-    **options: Any,
-) -> None:
-    """Run one guard's run_once until `until()` holds, at most ROUNDS times (or exactly ROUNDS
-    times when `until` is None)."""
-
-    async def main() -> None:
-        client = aredis.Redis.from_url(url)
-        settings: dict[str, Any] = {"block_ms": 50, "claim_idle_ms": 0, "max_deliveries": 2}
-        settings.update(options)
-        guard = StreamGuard(
-            client,
-            validator,
-            handler,
-            stream=STREAM,
-            group="pipeline",
-            consumer="c1",
-            schema=FEEDBACK,
-            **settings,
-        )
-        try:
-            await guard.ensure_group()
-            for _ in range(ROUNDS):
-                await guard.run_once()
-                if until is not None and until():
-                    return
-            if until is not None:
-                raise AssertionError(f"not settled after {ROUNDS} rounds")
-        finally:
-            await client.aclose()
-
-    asyncio.run(main())
 
 
 @pytest.mark.parametrize(

@@ -138,8 +138,9 @@ def _refuse_constant(name: str) -> Any:
 _DECODER = json.JSONDecoder(parse_constant=_refuse_constant)
 
 
-# A sync validator: the SchemaManager's `validate`.
-Validate = Callable[[str, Any], ValidationOutcome]
+# Validate (schema, payload, track): strictly on `track` when the entry failed on one, else
+# as the caller's config prefers; see the CLI's dlq command.
+Validate = Callable[[str, Any, str], ValidationOutcome]
 
 
 @dataclass
@@ -185,7 +186,8 @@ def replay_dlq(
     limit: int,
 ) -> ReplayReport:
     """Re-validate up to `limit` dead-letter entries of `stream` and move those that pass back
-    to `stream`, with `replayed_from` naming the dead-letter entry."""
+    to their original stream, with `payload`, `service` (when set) and `replayed_from` (the
+    dead-letter entry's id)."""
     report = ReplayReport(stream, dry_run)
     move_back = client.register_script(MOVE_BACK)
     for entry_id, raw in scan_dlq(client, stream, limit):
@@ -219,7 +221,8 @@ def _recheck(
 ) -> str | None:
     """None when the payload now passes; otherwise why it still fails."""
     try:
-        outcome = validate(name, parse_payload(fields.get("payload")))
+        track = fields.get("track", b"").decode()
+        outcome = validate(name, parse_payload(fields.get("payload")), track)
     except PayloadParseError:
         return "unparseable"
     except SchemaUnavailableError as e:
@@ -243,11 +246,14 @@ class DlqStats:
     newest: str = ""
 
 
-def dlq_stats(client: Any, stream: str, limit: int) -> DlqStats:
+def dlq_stats(client: Any, stream: str, limit: int, *, schema: str | None = None) -> DlqStats:
+    """Count the `limit` oldest dead-letter entries of `stream` (of `schema` only, if given)."""
     stats = DlqStats(stream, int(client.xlen(dlq_stream(stream))))
     for _, raw in scan_dlq(client, stream, limit):
-        stats.scanned += 1
         name = raw.get(b"schema", b"").decode(errors="replace")
+        if schema is not None and name != schema:
+            continue
+        stats.scanned += 1
         reason = raw.get(b"reason", b"").decode(errors="replace")
         stats.by_schema_reason[(name, reason)] += 1
         failed_at = raw.get(b"failed_at", b"").decode(errors="replace")
