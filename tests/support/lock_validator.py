@@ -3,12 +3,14 @@ SchemaValidator per schema and track), for the bus tests while no registry is in
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
 from registry_contract.lockfile import load_intact_lock
 from registry_contract.runtime.model import (
     Mode,
+    PayloadParseError,
     SchemaUnavailableError,
     ValidationIssue,
     ValidationOutcome,
@@ -65,6 +67,15 @@ class LockValidator:
     async def validate_payload(
         self, name: str, payload: Any, prefer: str = "v2", fallback: str | None = "v1"
     ) -> ValidationOutcome:
+        return self.validate(name, payload, prefer, fallback)
+
+    async def validate_json_payload(
+        self, name: str, data: bytes | str, prefer: str = "v2", fallback: str | None = "v1"
+    ) -> ValidationOutcome:
+        try:
+            payload = json.loads(data)
+        except ValueError as e:
+            raise PayloadParseError(f"the body is not JSON: {e}") from e
         return self.validate(name, payload, prefer, fallback)
 
     def _outcome(
