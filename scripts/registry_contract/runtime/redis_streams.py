@@ -348,6 +348,10 @@ class StreamGuard:
         if moved:  # else another consumer settled it first
             result.dead_lettered[reason] = result.dead_lettered.get(reason, 0) + 1
             self.metrics.dead_lettered[reason].inc()
+            logger.info(
+                "%s %s: dead-lettered to %s as %s",
+                self.stream, letter.orig_id, dlq_stream(self.stream), reason,
+            )  # fmt: skip
 
     def _circuit_error(self) -> CircuitOpenError:
         b = self.breaker
