@@ -76,3 +76,13 @@ class RuntimeConfigError(ConfigError):
 
 class PayloadParseError(ValueError):
     """The payload's bytes are not JSON; the message is one line and quotes no payload."""
+
+
+class NoErrors(list[str]):
+    """The `errors` of every valid outcome: shared between calls, so it refuses changes."""
+
+    def _refuse(self, *args: Any, **kwargs: Any) -> Any:
+        raise TypeError("the errors of a valid outcome are shared and cannot be changed")
+
+    append = extend = insert = remove = pop = clear = sort = reverse = _refuse
+    __setitem__ = __delitem__ = __iadd__ = __imul__ = _refuse
