@@ -30,7 +30,7 @@ from harness import (
 )
 
 from registry_contract.runtime import SchemaManager
-from registry_contract.runtime.dlq import parse_payload
+from registry_contract.runtime.dlq import entry_payload
 from registry_contract.runtime.redis_streams import GuardedEntry, StreamGuard
 from support.redis_server import start_redis, stop_redis
 
@@ -62,7 +62,7 @@ async def baseline_loop(client: Any, group: str, count: int, sink: Sink) -> None
             raise SystemExit(f"the stream ran dry after {done} entries")
         ids = []
         for entry_id, fields in reply[0][1]:
-            sink.handle_payload(parse_payload(fields.get(b"payload")))
+            sink.handle_payload(entry_payload(fields.get(b"payload")))
             ids.append(entry_id)
         await client.xack(STREAM, group, *ids)
         done += len(ids)

@@ -13,7 +13,7 @@ import pytest
 import redis
 import yaml
 
-from registry_contract.runtime.model import Mode
+from registry_contract.runtime import Mode, SchemaManager
 from support.bus import (
     FEEDBACK,
     ROOT,
@@ -26,12 +26,13 @@ from support.bus import (
     run_guard,
     write_lock,
 )
-from support.lock_validator import LockValidator
 
 Cli = Callable[..., tuple[int, str, str]]
 
+MakeManager = Callable[..., SchemaManager]
 
-def dead_letter_mixed(url: str, lock_dir: Path) -> list[str]:
+
+def dead_letter_mixed(url: str, manager: SchemaManager) -> list[str]:
     """Two entries that strict v2 (it requires lag_ms) refuses, one invalid on every track, one
     unparseable: all dead-lettered by a guard in enforce mode, v2 strict (phase 4)."""
     ids = produce(
@@ -43,8 +44,7 @@ def dead_letter_mixed(url: str, lock_dir: Path) -> list[str]:
             b"not json",
         ],
     )
-    validator = LockValidator(lock_dir, Mode.ENFORCE)
-    run_guard(url, validator, Recorder(), lambda: pending(url) == 0, fallback=None)
+    run_guard(url, manager, Recorder(), lambda: pending(url) == 0, fallback=None)
     assert len(dead_letters(url)) == 4
     return ids
 
@@ -86,11 +86,12 @@ def test_replay_after_a_schema_fix_moves_the_entries_back(
     service: Callable[[str], Path],
     fake_registry: Callable[..., Any],
     cli: Cli,
+    make_manager: MakeManager,
 ) -> None:
     folder = write_registry(tmp_path / "registry", v2_requires=("lag_ms",))
     registry = fake_registry(folder, api="core")
     root = service(registry.url)
-    ids = dead_letter_mixed(redis_url, root / "schemas-lock")
+    ids = dead_letter_mixed(redis_url, make_manager(root / "schemas-lock", Mode.ENFORCE))
     base = ("dlq", "replay", "--redis", redis_url, "--stream", STREAM)
 
     # before the fix nothing passes: nothing moves
@@ -125,9 +126,9 @@ def test_replay_after_a_schema_fix_moves_the_entries_back(
 
 
 def test_stats_counts_dead_letters_by_schema_and_reason(
-    redis_url: str, tmp_path: Path, cli: Cli
+    redis_url: str, tmp_path: Path, cli: Cli, make_manager: MakeManager
 ) -> None:
-    dead_letter_mixed(redis_url, write_lock(tmp_path / "lock"))
+    dead_letter_mixed(redis_url, make_manager(write_lock(tmp_path / "lock"), Mode.ENFORCE))
 
     code, out, err = cli("dlq", "stats", "--redis", redis_url, "--stream", STREAM)
     assert (code, err) == (0, "")

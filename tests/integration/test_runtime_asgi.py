@@ -13,12 +13,13 @@ import requests
 import uvicorn
 from fastapi import FastAPI, Request
 
+from registry_contract.runtime import Mode, SchemaManager
 from registry_contract.runtime.asgi import SchemaValidationMiddleware
-from registry_contract.runtime.model import Mode
 from support.bus import FEEDBACK, feedback, payload, write_lock
-from support.lock_validator import LockValidator
 
 START_TIMEOUT_S = 20.0
+
+MakeManager = Callable[..., SchemaManager]
 
 
 def build_app(validator: Any, seen: list[dict[str, Any]]) -> FastAPI:
@@ -78,10 +79,12 @@ def post(url: str, data: bytes) -> requests.Response:
 
 
 def test_enforce_rejects_invalid_bodies_with_422_and_the_structured_errors(
-    serve: Callable[[FastAPI], str], lock_dir: Path
+    serve: Callable[[FastAPI], str],
+    lock_dir: Path,
+    make_manager: MakeManager,
 ) -> None:
     seen: list[dict[str, Any]] = []
-    base = serve(build_app(LockValidator(lock_dir, Mode.ENFORCE), seen))
+    base = serve(build_app(make_manager(lock_dir, Mode.ENFORCE), seen))
 
     ok = post(f"{base}/feedback", payload(1))
     assert (ok.status_code, ok.json()) == (200, {"ok": True, "track": "v2"})
@@ -106,10 +109,12 @@ def test_enforce_rejects_invalid_bodies_with_422_and_the_structured_errors(
 
 
 def test_enforce_answers_413_to_a_body_over_the_limit_and_leaves_other_routes_alone(
-    serve: Callable[[FastAPI], str], lock_dir: Path
+    serve: Callable[[FastAPI], str],
+    lock_dir: Path,
+    make_manager: MakeManager,
 ) -> None:
     seen: list[dict[str, Any]] = []
-    base = serve(build_app(LockValidator(lock_dir, Mode.ENFORCE), seen))
+    base = serve(build_app(make_manager(lock_dir, Mode.ENFORCE), seen))
     huge = payload(1, labels={"k": "x" * 5000})
     assert post(f"{base}/feedback", huge).status_code == 413
 
@@ -126,28 +131,48 @@ def test_enforce_answers_413_to_a_body_over_the_limit_and_leaves_other_routes_al
 
 @pytest.mark.parametrize("mode", [Mode.LOG, Mode.SOFT], ids=str)
 def test_log_and_soft_modes_pass_invalid_bodies_on_with_their_verdict(
-    serve: Callable[[FastAPI], str], lock_dir: Path, mode: Mode
+    serve: Callable[[FastAPI], str],
+    lock_dir: Path,
+    mode: Mode,
+    make_manager: MakeManager,
 ) -> None:
     seen: list[dict[str, Any]] = []
-    base = serve(build_app(LockValidator(lock_dir, mode), seen))
+    base = serve(build_app(make_manager(lock_dir, mode), seen))
     bad = post(f"{base}/feedback", payload(3, utilisation=1.5))
     assert (bad.status_code, bad.json()) == (200, {"ok": True, "track": "v2"})
     assert seen == [feedback(3, utilisation=1.5)]
 
 
-def test_off_mode_does_not_validate(serve: Callable[[FastAPI], str], lock_dir: Path) -> None:
+def test_off_mode_does_not_validate(
+    serve: Callable[[FastAPI], str], lock_dir: Path, make_manager: MakeManager
+) -> None:
+    from prometheus_client import CollectorRegistry
+
     seen: list[dict[str, Any]] = []
-    validator = LockValidator(lock_dir, Mode.OFF)
+    metrics = CollectorRegistry()
+    validator = make_manager(lock_dir, Mode.OFF, metrics_registry=metrics)
     base = serve(build_app(validator, seen))
     assert post(f"{base}/feedback", payload(3, utilisation=1.5)).status_code == 200
-    assert validator.calls == 0 and len(seen) == 1
+    assert len(seen) == 1
+    validator.set_mode(Mode.SOFT)  # and the same manager counts once it validates
+    assert post(f"{base}/feedback", payload(3, utilisation=1.5)).status_code == 200
+    counted = [
+        (s.labels["mode"], s.value)
+        for family in metrics.collect()
+        if family.name == "schema_validations"
+        for s in family.samples
+        if s.name == "schema_validations_total"
+    ]
+    assert counted == [("soft", 1.0)]
 
 
 def test_a_schema_no_source_can_give_never_rejects_a_request(
-    serve: Callable[[FastAPI], str], lock_dir: Path
+    serve: Callable[[FastAPI], str],
+    lock_dir: Path,
+    make_manager: MakeManager,
 ) -> None:
     seen: list[dict[str, Any]] = []
-    validator = LockValidator(lock_dir, Mode.ENFORCE)
+    validator = make_manager(lock_dir, Mode.ENFORCE)
     app = FastAPI()
 
     @app.post("/rate")

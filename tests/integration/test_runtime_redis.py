@@ -10,15 +10,17 @@ import shutil
 import signal
 import subprocess
 import sys
+from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 import redis
 import redis.asyncio as aredis
 
+from registry_contract.runtime import Mode, SchemaManager
 from registry_contract.runtime.dlq import DLQ_FIELDS
-from registry_contract.runtime.model import Mode
 from registry_contract.runtime.redis_streams import (
     CircuitBreaker,
     CircuitOpenError,
@@ -28,6 +30,7 @@ from registry_contract.runtime.redis_streams import (
 from support.bus import (
     FEEDBACK,
     MIXED,
+    ROOT,
     ROUNDS,
     STREAM,
     Recorder,
@@ -38,7 +41,8 @@ from support.bus import (
     run_guard,
     write_lock,
 )
-from support.lock_validator import LockValidator
+
+MakeManager = Callable[..., SchemaManager]
 
 
 @pytest.fixture
@@ -76,12 +80,17 @@ def lock_dir(tmp_path: Path) -> Path:
     ],
 )
 def test_mixed_stream_settles_every_entry_as_its_mode_says(
-    redis_url: str, lock_dir: Path, mode: Mode, handled: list[str], dead: set[str]
+    redis_url: str,
+    lock_dir: Path,
+    mode: Mode,
+    handled: list[str],
+    dead: set[str],
+    make_manager: MakeManager,
 ) -> None:
     ids = produce(redis_url, [data for _, data in MIXED])
     label_by_id = dict(zip(ids, (label for label, _ in MIXED), strict=True))
     recorder = Recorder()
-    validator = LockValidator(lock_dir, mode)
+    validator = make_manager(lock_dir, mode)
     run_guard(redis_url, validator, recorder, lambda: pending(redis_url) == 0)
 
     seen = [label_by_id[e.id] for e in recorder.seen]
@@ -108,13 +117,15 @@ def test_mixed_stream_settles_every_entry_as_its_mode_says(
 
 
 def test_dead_letter_entry_has_exactly_the_documented_fields(
-    redis_url: str, lock_dir: Path
+    redis_url: str,
+    lock_dir: Path,
+    make_manager: MakeManager,
 ) -> None:
     broken = payload(3, utilisation=1.5, queue_size=-1)
     (orig_id,) = produce(redis_url, [broken])
     run_guard(
         redis_url,
-        LockValidator(lock_dir, Mode.ENFORCE),
+        make_manager(lock_dir, Mode.ENFORCE),
         Recorder(),
         lambda: pending(redis_url) == 0,
     )
@@ -140,12 +151,14 @@ def test_dead_letter_entry_has_exactly_the_documented_fields(
     assert datetime.fromisoformat(text["failed_at"]).tzinfo is not None
 
 
-def test_dead_letter_errors_keep_at_most_ten_items(redis_url: str, lock_dir: Path) -> None:
+def test_dead_letter_errors_keep_at_most_ten_items(
+    redis_url: str, lock_dir: Path, make_manager: MakeManager
+) -> None:
     labels = {f"k{i}": "x" * 200 for i in range(14)}  # 14 too-long labels, and too many
     produce(redis_url, [payload(1, labels=labels)])
     run_guard(
         redis_url,
-        LockValidator(lock_dir, Mode.ENFORCE),
+        make_manager(lock_dir, Mode.ENFORCE),
         Recorder(),
         lambda: pending(redis_url) == 0,
     )
@@ -155,10 +168,12 @@ def test_dead_letter_errors_keep_at_most_ten_items(redis_url: str, lock_dir: Pat
 
 
 def test_two_consumers_in_one_group_share_the_work_without_loss_or_double(
-    redis_url: str, lock_dir: Path
+    redis_url: str,
+    lock_dir: Path,
+    make_manager: MakeManager,
 ) -> None:
     ids = produce(redis_url, [payload(n) for n in range(300)])
-    validator = LockValidator(lock_dir, Mode.ENFORCE)
+    validator = make_manager(lock_dir, Mode.ENFORCE)
     seen: dict[str, list[str]] = {"a": [], "b": []}
 
     async def consume(name: str) -> None:
@@ -192,14 +207,16 @@ def test_two_consumers_in_one_group_share_the_work_without_loss_or_double(
 
 
 def test_circuit_breaker_trips_and_holds_the_rest_of_the_stream(
-    redis_url: str, lock_dir: Path
+    redis_url: str,
+    lock_dir: Path,
+    make_manager: MakeManager,
 ) -> None:
     from prometheus_client import CollectorRegistry
 
     from registry_contract.runtime.guard_metrics import GuardMetrics
 
     produce(redis_url, [payload(n, utilisation=2.0) for n in range(100)])
-    validator = LockValidator(lock_dir, Mode.ENFORCE)
+    validator = make_manager(lock_dir, Mode.ENFORCE)
     registry = CollectorRegistry()
     recorder = Recorder()
     breaker = CircuitBreaker(window=20, min_entries=10, max_invalid_ratio=0.5)
@@ -241,7 +258,9 @@ def test_circuit_breaker_trips_and_holds_the_rest_of_the_stream(
 
 
 def test_consumer_killed_between_handling_and_acking_leaves_the_entry_to_be_reclaimed(
-    redis_url: str, lock_dir: Path
+    redis_url: str,
+    lock_dir: Path,
+    make_manager: MakeManager,
 ) -> None:
     script = Path(__file__).resolve().parents[1] / "support" / "stalled_consumer.py"
     (entry_id,) = produce(redis_url, [payload(7)])
@@ -268,7 +287,7 @@ def test_consumer_killed_between_handling_and_acking_leaves_the_entry_to_be_recl
     recorder = Recorder()
     run_guard(
         redis_url,
-        LockValidator(lock_dir, Mode.ENFORCE),
+        make_manager(lock_dir, Mode.ENFORCE),
         recorder,
         lambda: pending(redis_url) == 0,
         claim_idle_ms=10,
@@ -277,19 +296,34 @@ def test_consumer_killed_between_handling_and_acking_leaves_the_entry_to_be_recl
     assert dead_letters(redis_url) == []
 
 
-def test_schema_unavailable_leaves_entries_pending_and_never_dead_letters(
-    redis_url: str, tmp_path: Path
+@pytest.mark.parametrize("with_lock", [True, False], ids=["lock-fallback", "no-lock"])
+def test_registry_down_all_along_sends_nothing_to_the_dead_letter_stream(
+    redis_url: str,
+    tmp_path: Path,
+    fake_registry: Callable[..., Any],
+    make_manager: MakeManager,
+    with_lock: bool,
 ) -> None:
-    # a lock without FeedbackEvent: no source can give the schema
-    lock_dir = write_lock(tmp_path / "other-lock")
-    index = json.loads((lock_dir / "lock.json").read_text())
-    del index["schemas"][FEEDBACK]
-    (lock_dir / "lock.json").write_text(json.dumps(index))
-    shutil.rmtree(lock_dir / FEEDBACK)
-    ids = produce(redis_url, [payload(1), payload(2, utilisation=3.0)])
+    registry = fake_registry(ROOT / "examples" / "schemas", api="core")
+    registry.fault("status", status=503)  # down from the start, for every request
+    lock_dir = write_lock(tmp_path / "schemas-lock")
+    if not with_lock:  # the service shipped no lock entry for FeedbackEvent
+        index = json.loads((lock_dir / "lock.json").read_text())
+        del index["schemas"][FEEDBACK]
+        (lock_dir / "lock.json").write_text(json.dumps(index))
+        shutil.rmtree(lock_dir / FEEDBACK)
+    manager = make_manager(lock_dir, Mode.ENFORCE, registry=registry.url)
+    ids = produce(redis_url, [payload(1), payload(2, lag_ms=None), payload(3, utilisation=0.9)])
     recorder = Recorder()
-    run_guard(redis_url, LockValidator(lock_dir, Mode.ENFORCE), recorder, None)
-    assert recorder.seen == [] and dead_letters(redis_url) == []
-    with redis.Redis.from_url(redis_url) as client:
-        held = client.xpending_range(STREAM, "pipeline", min="-", max="+", count=10)
-    assert [h["message_id"].decode() for h in held] == ids
+    until = (lambda: pending(redis_url) == 0) if with_lock else None
+    run_guard(redis_url, manager, recorder, until)
+
+    assert dead_letters(redis_url) == []
+    assert registry.requests, "the manager never tried the registry"
+    if with_lock:  # the manager fell back to the lock and kept validating
+        assert [e.id for e in recorder.seen] == ids
+        assert {e.outcome.source for e in recorder.seen if e.outcome} == {"lock"}
+        assert [e.outcome.track for e in recorder.seen if e.outcome] == ["v2", "v1", "v2"]
+    else:  # no source at all: every entry stays pending, for when a source is back
+        assert recorder.seen == []
+        assert pending(redis_url) == len(ids)

@@ -6,14 +6,16 @@ from __future__ import annotations
 import asyncio
 import copy
 import json
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterator
 from pathlib import Path
 from typing import Any
 
+import pytest
 import redis
 import redis.asyncio as aredis
 
 from registry_contract.lockfile import load_lock, render_lock
+from registry_contract.runtime import Mode, SchemaManager
 from registry_contract.runtime.redis_streams import GuardedEntry, StreamGuard
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -140,3 +142,19 @@ def run_guard(
             await client.aclose()
 
     asyncio.run(main())
+
+
+@pytest.fixture
+def make_manager() -> Iterator[Callable[..., SchemaManager]]:
+    """Real SchemaManagers (the lock as their only source unless given a registry), closed
+    after the test."""
+    made: list[SchemaManager] = []
+
+    def make(lock_dir: Path, mode: Mode, **options: Any) -> SchemaManager:
+        manager = SchemaManager(lock_dir=lock_dir, mode=mode, **options)
+        made.append(manager)
+        return manager
+
+    yield make
+    for manager in made:
+        manager.close_sync()

@@ -12,10 +12,9 @@ import redis.asyncio as aredis
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from registry_contract.runtime.model import Mode
+from registry_contract.runtime import Mode, SchemaManager
 from registry_contract.runtime.redis_streams import GuardedEntry, StreamGuard
 from support.bus import FEEDBACK
-from support.lock_validator import LockValidator
 
 STALL_S = 120  # the test kills it long before
 
@@ -29,7 +28,7 @@ async def main(url: str, lock_dir: str, stream: str) -> None:
     client = aredis.Redis.from_url(url)
     guard = StreamGuard(
         client,
-        LockValidator(Path(lock_dir), Mode.ENFORCE),
+        SchemaManager(lock_dir=lock_dir, mode=Mode.ENFORCE),
         handle,
         stream=stream,
         group="pipeline",

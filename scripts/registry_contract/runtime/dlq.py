@@ -12,6 +12,7 @@ from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 from ..errors import ContractError, ExitCode
+from .manager import parse_payload
 from .model import PayloadParseError, SchemaUnavailableError, ValidationIssue, ValidationOutcome
 
 # The documented fields of a dead-letter entry, in the order they are written (docs/runtime-bus.md).
@@ -118,24 +119,11 @@ class DeadLetter:
         }
 
 
-def parse_payload(data: bytes | None) -> Any:
-    """The payload of a stream entry, parsed as plain JSON (no NaN or Infinity)."""
+def entry_payload(data: bytes | None) -> Any:
+    """The parsed `payload` field of a stream entry (None when the entry has none)."""
     if data is None:
         raise PayloadParseError("the entry has no `payload` field")
-    try:
-        return _DECODER.decode(data.decode("utf-8"))
-    except UnicodeDecodeError as e:
-        raise PayloadParseError("the payload is not UTF-8") from e
-    except (ValueError, RecursionError) as e:
-        reason = str(e).splitlines()[0] if str(e) else type(e).__name__
-        raise PayloadParseError(f"the payload is not JSON: {reason}") from e
-
-
-def _refuse_constant(name: str) -> Any:
-    raise ValueError(f"{name} is not JSON")
-
-
-_DECODER = json.JSONDecoder(parse_constant=_refuse_constant)
+    return parse_payload(data)
 
 
 # Validate (schema, payload, track): strictly on `track` when the entry failed on one, else
@@ -222,7 +210,7 @@ def _recheck(
     """None when the payload now passes; otherwise why it still fails."""
     try:
         track = fields.get("track", b"").decode()
-        outcome = validate(name, parse_payload(fields.get("payload")), track)
+        outcome = validate(name, entry_payload(fields.get("payload")), track)
     except PayloadParseError:
         return "unparseable"
     except SchemaUnavailableError as e:

@@ -11,7 +11,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from .dlq import DEFAULT_DLQ_MAXLEN, MOVE_TO_DLQ, DeadLetter, dlq_stream, parse_payload
+from .dlq import DEFAULT_DLQ_MAXLEN, MOVE_TO_DLQ, DeadLetter, dlq_stream, entry_payload
 from .guard_metrics import GuardMetrics
 from .model import Mode, PayloadParseError, SchemaUnavailableError, ValidationOutcome
 
@@ -100,7 +100,8 @@ class BatchResult:
     @property
     def entries(self) -> int:
         dead = sum(self.dead_lettered.values())
-        return self.handled + dead + self.handler_errors + self.unavailable + self.deleted
+        handled = self.handled + self.handled_invalid
+        return handled + dead + self.handler_errors + self.unavailable + self.deleted
 
 
 class StreamGuard:
@@ -257,7 +258,7 @@ class StreamGuard:
                 times = 1 if delivered is None else delivered.get(raw_id, 1)
                 outcome: ValidationOutcome | None = None
                 try:
-                    payload = parse_payload(fields.get(b"payload"))
+                    payload = entry_payload(fields.get(b"payload"))
                     if mode is not Mode.OFF:
                         outcome = await manager.validate_payload(
                             name, payload, self.prefer, self.fallback
