@@ -8,6 +8,7 @@ import json
 import select
 import shutil
 import signal
+import socket
 import subprocess
 import sys
 from collections.abc import Callable
@@ -327,3 +328,66 @@ def test_registry_down_all_along_sends_nothing_to_the_dead_letter_stream(
     else:  # no source at all: every entry stays pending, for when a source is back
         assert recorder.seen == []
         assert pending(redis_url) == len(ids)
+
+
+def test_run_pauses_while_the_breaker_is_open_and_returns_on_stop(
+    redis_url: str, lock_dir: Path, make_manager: MakeManager
+) -> None:
+    from prometheus_client import CollectorRegistry
+
+    from registry_contract.runtime.guard_metrics import GuardMetrics
+
+    produce(redis_url, [payload(n, utilisation=2.0) for n in range(30)])
+    registry = CollectorRegistry()
+
+    async def main() -> None:
+        client = aredis.Redis.from_url(redis_url)
+        guard = StreamGuard(
+            client, make_manager(lock_dir, Mode.ENFORCE), Recorder(), stream=STREAM,
+            group="pipeline", consumer="c1", schema=FEEDBACK, count=10, block_ms=50,
+            breaker=CircuitBreaker(window=10, min_entries=5), metrics=GuardMetrics(registry),
+        )  # fmt: skip
+        await guard.ensure_group()
+        running = asyncio.create_task(guard.run())
+        try:
+            for _ in range(400):  # at most 4 s for the first batch to trip it
+                if registry.get_sample_value("schema_guard_circuit_open", {"stream": STREAM}):
+                    break
+                await asyncio.sleep(0.01)
+            await asyncio.sleep(0.2)  # paused: nothing more is read or dead-lettered
+            assert not running.done()
+            assert len(dead_letters(redis_url)) == 4 and pending(redis_url) == 6
+            guard.stop()
+            await asyncio.wait_for(running, timeout=10)
+        finally:
+            running.cancel()
+            await client.aclose()
+
+    asyncio.run(main())
+
+
+def test_a_redis_that_fails_is_a_bus_error_without_the_url(
+    lock_dir: Path, make_manager: MakeManager
+) -> None:
+    from registry_contract.runtime.dlq import BusError
+
+    with socket.socket() as s:  # a loopback port nobody listens on
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+
+    async def main() -> None:
+        client = aredis.Redis.from_url(f"redis://:sekrit-pw@127.0.0.1:{port}/0")
+        guard = StreamGuard(
+            client, make_manager(lock_dir, Mode.ENFORCE), Recorder(), stream=STREAM,
+            group="pipeline", consumer="c1", schema=FEEDBACK,
+        )  # fmt: skip
+        try:
+            with pytest.raises(BusError, match=r"telemetry.feedback \(group pipeline\): Redis"):
+                await guard.ensure_group()
+            with pytest.raises(BusError) as caught:
+                await guard.run_once()
+            assert "sekrit" not in str(caught.value) and "\n" not in str(caught.value)
+        finally:
+            await client.aclose()
+
+    asyncio.run(main())

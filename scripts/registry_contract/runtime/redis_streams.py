@@ -11,7 +11,16 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from .dlq import DEFAULT_DLQ_MAXLEN, MOVE_TO_DLQ, DeadLetter, dlq_stream, entry_payload
+from redis.exceptions import RedisError, ResponseError
+
+from .dlq import (
+    DEFAULT_DLQ_MAXLEN,
+    MOVE_TO_DLQ,
+    BusError,
+    DeadLetter,
+    dlq_stream,
+    entry_payload,
+)
 from .guard_metrics import GuardMetrics
 from .model import Mode, PayloadParseError, SchemaUnavailableError, ValidationOutcome
 
@@ -167,26 +176,25 @@ class StreamGuard:
     async def ensure_group(self) -> None:
         """Create the consumer group (and the stream) unless it exists; a new group starts at
         the stream's first entry."""
-        from redis.exceptions import ResponseError
-
         try:
             await self.client.xgroup_create(self.stream, self.group, id="0", mkstream=True)
         except ResponseError as e:
             if "BUSYGROUP" not in str(e):
-                raise
+                raise self._bus_error(e) from e
+        except RedisError as e:
+            raise self._bus_error(e) from e
 
-    async def run(self, *, max_entries: int | None = None) -> int:
-        """Consume until `stop()` (or `max_entries` entries are settled); returns how many.
-        An open circuit breaker pauses consumption, with an error logged, until `resume()`."""
-        settled = 0
-        while not self._stopping and (max_entries is None or settled < max_entries):
+    async def run(self) -> None:
+        """Consume until `stop()`. An open circuit breaker pauses consumption, with an error
+        logged, until `resume()`; a Redis failure ends it with BusError."""
+        while not self._stopping:
             try:
-                settled += (await self.run_once()).entries
+                await self.run_once()
             except CircuitOpenError as e:
                 logger.error("%s", e)
                 self._resumed.clear()
-                await self._resumed.wait()
-        return settled
+                if not self._stopping:
+                    await self._resumed.wait()
 
     def stop(self) -> None:
         """Finish the current batch, then return from `run()`."""
@@ -201,7 +209,13 @@ class StreamGuard:
 
     async def run_once(self) -> BatchResult:
         """Reclaim stale pending entries when due, else read new ones (COUNT, BLOCK), and settle
-        them. Raises CircuitOpenError while the breaker is open."""
+        them. Raises CircuitOpenError while the breaker is open, BusError when Redis fails."""
+        try:
+            return await self._run_once()
+        except RedisError as e:
+            raise self._bus_error(e) from e
+
+    async def _run_once(self) -> BatchResult:
         if self.breaker.open:
             raise self._circuit_error()
         now = time.monotonic()
@@ -359,6 +373,12 @@ class StreamGuard:
                 "%s %s: dead-lettered to %s as %s",
                 self.stream, letter.orig_id, dlq_stream(self.stream), reason,
             )  # fmt: skip
+
+    def _bus_error(self, error: RedisError) -> BusError:
+        return BusError(
+            f"{self.stream} (group {self.group}): Redis failed ({type(error).__name__})",
+            hint="check the server; unacknowledged entries stay pending for a later reclaim",
+        )
 
     def _circuit_error(self) -> CircuitOpenError:
         b = self.breaker
