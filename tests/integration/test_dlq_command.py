@@ -18,6 +18,7 @@ from support.bus import (
     FEEDBACK,
     ROOT,
     STREAM,
+    MakeManager,
     Recorder,
     dead_letters,
     payload,
@@ -28,8 +29,6 @@ from support.bus import (
 )
 
 Cli = Callable[..., tuple[int, str, str]]
-
-MakeManager = Callable[..., SchemaManager]
 
 
 def dead_letter_mixed(url: str, manager: SchemaManager) -> list[str]:

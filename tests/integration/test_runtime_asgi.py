@@ -13,13 +13,11 @@ import requests
 import uvicorn
 from fastapi import FastAPI, Request
 
-from registry_contract.runtime import Mode, SchemaManager
+from registry_contract.runtime import Mode
 from registry_contract.runtime.asgi import SchemaValidationMiddleware
-from support.bus import FEEDBACK, feedback, payload, write_lock
+from support.bus import FEEDBACK, MakeManager, feedback, payload, write_lock
 
 START_TIMEOUT_S = 20.0
-
-MakeManager = Callable[..., SchemaManager]
 
 
 def build_app(validator: Any, seen: list[dict[str, Any]]) -> FastAPI:
@@ -74,17 +72,27 @@ def lock_dir(tmp_path: Path) -> Path:
     return write_lock(tmp_path / "schemas-lock")
 
 
+@pytest.fixture
+def feedback_service(
+    serve: Callable[[FastAPI], str], lock_dir: Path, make_manager: MakeManager
+) -> Callable[[Mode], tuple[str, list[dict[str, Any]]]]:
+    """Serve build_app with a manager in `mode`: its base URL and the bodies it handled."""
+
+    def start(mode: Mode) -> tuple[str, list[dict[str, Any]]]:
+        seen: list[dict[str, Any]] = []
+        return serve(build_app(make_manager(lock_dir, mode), seen)), seen
+
+    return start
+
+
 def post(url: str, data: bytes) -> requests.Response:
     return requests.post(url, data=data, headers={"content-type": "application/json"}, timeout=30)
 
 
 def test_enforce_rejects_invalid_bodies_with_422_and_the_structured_errors(
-    serve: Callable[[FastAPI], str],
-    lock_dir: Path,
-    make_manager: MakeManager,
+    feedback_service: Callable[[Mode], tuple[str, list[dict[str, Any]]]],
 ) -> None:
-    seen: list[dict[str, Any]] = []
-    base = serve(build_app(make_manager(lock_dir, Mode.ENFORCE), seen))
+    base, seen = feedback_service(Mode.ENFORCE)
 
     ok = post(f"{base}/feedback", payload(1))
     assert (ok.status_code, ok.json()) == (200, {"ok": True, "track": "v2"})
@@ -109,12 +117,9 @@ def test_enforce_rejects_invalid_bodies_with_422_and_the_structured_errors(
 
 
 def test_enforce_answers_413_to_a_body_over_the_limit_and_leaves_other_routes_alone(
-    serve: Callable[[FastAPI], str],
-    lock_dir: Path,
-    make_manager: MakeManager,
+    feedback_service: Callable[[Mode], tuple[str, list[dict[str, Any]]]],
 ) -> None:
-    seen: list[dict[str, Any]] = []
-    base = serve(build_app(make_manager(lock_dir, Mode.ENFORCE), seen))
+    base, seen = feedback_service(Mode.ENFORCE)
     huge = payload(1, labels={"k": "x" * 5000})
     assert post(f"{base}/feedback", huge).status_code == 413
 
@@ -131,13 +136,9 @@ def test_enforce_answers_413_to_a_body_over_the_limit_and_leaves_other_routes_al
 
 @pytest.mark.parametrize("mode", [Mode.LOG, Mode.SOFT], ids=str)
 def test_log_and_soft_modes_pass_invalid_bodies_on_with_their_verdict(
-    serve: Callable[[FastAPI], str],
-    lock_dir: Path,
-    mode: Mode,
-    make_manager: MakeManager,
+    feedback_service: Callable[[Mode], tuple[str, list[dict[str, Any]]]], mode: Mode
 ) -> None:
-    seen: list[dict[str, Any]] = []
-    base = serve(build_app(make_manager(lock_dir, mode), seen))
+    base, seen = feedback_service(mode)
     bad = post(f"{base}/feedback", payload(3, utilisation=1.5))
     assert (bad.status_code, bad.json()) == (200, {"ok": True, "track": "v2"})
     assert seen == [feedback(3, utilisation=1.5)]

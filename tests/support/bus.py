@@ -21,6 +21,7 @@ from registry_contract.runtime.redis_streams import GuardedEntry, StreamGuard
 ROOT = Path(__file__).resolve().parents[2]
 FEEDBACK = "telemetry.FeedbackEvent"
 STREAM = "telemetry.feedback"
+MakeManager = Callable[..., SchemaManager]  # the make_manager fixture
 ROUNDS = 40  # run_once calls at most, each blocking 50 ms at most: no test can hang
 
 

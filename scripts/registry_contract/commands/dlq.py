@@ -12,6 +12,8 @@ from ..errors import ExitCode, UsageError
 from ..redact import redact
 
 if TYPE_CHECKING:
+    from collections import Counter
+
     from ..runtime.dlq import DlqStats, ReplayReport
     from ..runtime.model import ValidationOutcome
 
@@ -104,8 +106,21 @@ def _replay(client: Any, args: argparse.Namespace) -> ReplayReport:
         )
 
 
+def _by_count(counts: Counter[tuple[str, str]]) -> list[tuple[tuple[str, str], int]]:
+    """(schema, reason) pairs, the most frequent first."""
+    return sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+
+
+def _count_items(rows: list[tuple[tuple[str, str], int]]) -> list[dict[str, Any]]:
+    return [{"schema": s, "reason": r, "entries": n} for (s, r), n in rows]
+
+
+def _count_lines(rows: list[tuple[tuple[str, str], int]]) -> list[str]:
+    return [f"  {n:>8}  {_line(s)}  {_line(r)}" for (s, r), n in rows]
+
+
 def _print_stats(stats: DlqStats, fmt: str) -> int:
-    rows = sorted(stats.by_schema_reason.items(), key=lambda item: (-item[1], item[0]))
+    rows = _by_count(stats.by_schema_reason)
     if fmt == "json":
         data = {
             "stream": stats.stream,
@@ -113,7 +128,7 @@ def _print_stats(stats: DlqStats, fmt: str) -> int:
             "scanned": stats.scanned,
             "oldest": stats.oldest or None,
             "newest": stats.newest or None,
-            "counts": [{"schema": s, "reason": r, "entries": n} for (s, r), n in rows],
+            "counts": _count_items(rows),
         }
         _write(json.dumps(data, indent=2) + "\n")
         return int(ExitCode.PASSED)
@@ -121,14 +136,14 @@ def _print_stats(stats: DlqStats, fmt: str) -> int:
         f"{_line(stats.stream)}:dlq: {stats.length} entries, {stats.scanned} counted"
         + (f", failed from {_line(stats.oldest)} to {_line(stats.newest)}" if stats.scanned else "")
     ]
-    lines += [f"  {n:>8}  {_line(s)}  {_line(r)}" for (s, r), n in rows]
+    lines += _count_lines(rows)
     _write("\n".join(lines) + "\n")
     return int(ExitCode.PASSED)
 
 
 def _print_replay(report: ReplayReport, fmt: str) -> int:
     code = ExitCode.VIOLATIONS if report.failed else ExitCode.PASSED
-    rows = sorted(report.still_failing.items(), key=lambda item: (-item[1], item[0]))
+    rows = _by_count(report.still_failing)
     if fmt == "json":
         data = {
             "stream": report.stream,
@@ -136,7 +151,7 @@ def _print_replay(report: ReplayReport, fmt: str) -> int:
             "examined": report.examined,
             "moved": report.moved,
             "skipped": report.skipped,
-            "still_failing": [{"schema": s, "reason": r, "entries": n} for (s, r), n in rows],
+            "still_failing": _count_items(rows),
             "unavailable": sorted(set(report.unavailable)),
         }
         _write(json.dumps(data, indent=2) + "\n")
@@ -147,7 +162,7 @@ def _print_replay(report: ReplayReport, fmt: str) -> int:
         f"to {_line(report.stream)}, {report.failed} still failing"
         + (f", {report.skipped} taken meanwhile" if report.skipped else "")
     ]
-    lines += [f"  {n:>8}  {_line(s)}  {_line(r)}" for (s, r), n in rows]
+    lines += _count_lines(rows)
     lines += [f"  schema unavailable: {_line(u)}" for u in sorted(set(report.unavailable))]
     _write("\n".join(lines) + "\n")
     return int(code)
