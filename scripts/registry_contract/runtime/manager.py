@@ -442,11 +442,12 @@ class SchemaManager:
         if cached is None:
             self._tally.add(("schema_cache_lookups", name, "miss"))
             return None
-        if now >= cached.next_check:
-            stale = cached.doc.origin == "registry" and now >= cached.expires_at
+        expired = cached.doc.origin == "registry" and now >= cached.expires_at
+        if now >= cached.next_check or (expired and cached.source != "stale"):
             serve = cached.served(
-                deadline=NEVER if stale else cached.expires_at,
-                source="stale" if stale else None,
+                until=NEVER,  # the load started here replaces this entry when it ends
+                deadline=NEVER if expired else cached.expires_at,
+                source="stale" if expired else None,
             )
             self._cache.revalidate(key, cached, serve)
             cached = serve
