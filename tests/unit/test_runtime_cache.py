@@ -146,5 +146,5 @@ def test_a_tampered_lock_file_is_not_used(tmp_path: Path) -> None:
 
 def test_an_unknown_schema_is_unavailable_not_a_verdict(tmp_path: Path) -> None:
     schemas, _ = folder_manager(telemetry_folder(tmp_path), ManualClock())
-    with pytest.raises(SchemaUnavailableError, match="schema telemetry.Nope: no usable source"):
+    with pytest.raises(SchemaUnavailableError, match=r"schema telemetry\.Nope: no usable source"):
         schemas.validate("telemetry.Nope", event())
