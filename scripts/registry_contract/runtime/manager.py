@@ -105,6 +105,7 @@ class SchemaManager:
         self.metrics = RuntimeMetrics(metrics_registry, self._source_rows, self._notes)
         self._tally = self.metrics.tally
         lock = open_lock(self.settings.lock_dir, self._notes)
+        self._own_client = client is None  # a client passed in is the caller's to close
         if client is None and registry is not None:
             client = _build_client(registry, api, self._known, environ)
         self._sources = Sources(client, lock)
@@ -166,10 +167,11 @@ class SchemaManager:
         self.close_sync()
 
     def close_sync(self) -> None:
-        """Stop refreshing and close the registry client; cached schemas stay usable."""
+        """Stop refreshing and close the registry client it built; cached schemas stay usable."""
         if self._own_executor:
             self._executor.shutdown(wait=False, cancel_futures=True)
-        self._sources.close()
+        if self._own_client:
+            self._sources.close()
 
     async def __aenter__(self) -> SchemaManager:
         await self.start()
