@@ -48,12 +48,15 @@ class Entry:
             )
             self.hot_keys[mode] = ("hot", doc.name, doc.track, mode.value)
 
-    def served(self, *, deadline: float, source: str | None = None) -> Entry:
-        """This entry with another deadline (and shown source); outcomes are rebuilt only when
-        the source changes."""
+    def served(self, *, until: float, deadline: float, source: str | None = None) -> Entry:
+        """This entry checked again at `until` (NEVER: a load is running and will replace it),
+        served by the hot path up to `deadline`, shown as `source`; the prebuilt outcomes are
+        kept unless the source changes."""
         if source is None or source == self.source:
-            return replace(self, deadline=deadline, valid=self.valid, hot_keys=self.hot_keys)
-        return replace(self, deadline=deadline, source=source, valid={}, hot_keys={})
+            return replace(self, next_check=until, deadline=deadline)
+        return replace(
+            self, next_check=until, deadline=deadline, source=source, valid={}, hot_keys={}
+        )
 
 
 @dataclass(frozen=True)

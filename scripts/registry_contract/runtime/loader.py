@@ -47,8 +47,9 @@ class Loader:
         except Exception:  # a bug: keep serving, and say it, rather than stall the key
             self.notes.logger.exception("loading %s@%s failed", one_line(key[0]), key[1])
             now = self.clock()
+            retry = self.timing.retry_at(now)
             keep = previous if isinstance(previous, Entry) else None
-            self.cache.store(key, keep and keep.served(deadline=self.timing.retry_at(now)))
+            self.cache.store(key, keep and keep.served(until=retry, deadline=retry))
 
     def _load(self, key: Key, previous: Cached | None) -> Cached:
         name, track = key
@@ -113,7 +114,7 @@ class Loader:
             stale = previous.doc.origin == "registry" and now >= previous.expires_at
             shown = "stale" if stale else previous.source
             self._outage(key, f"serving the cached {shown} schema v{previous.doc.version}", error)
-            return previous.served(deadline=retry, source=shown)
+            return previous.served(until=retry, deadline=retry, source=shown)
         if isinstance(previous, Missing) and previous.kind == "missing":
             return Missing(name, track, retry, "missing")
         locked = self.from_lock(key, now, retry)

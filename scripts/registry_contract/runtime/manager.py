@@ -105,6 +105,7 @@ class SchemaManager:
         self.metrics = RuntimeMetrics(metrics_registry, self._source_rows, self._notes)
         self._tally = self.metrics.tally
         lock = open_lock(self.settings.lock_dir, self._notes)
+        self._own_client = client is None  # a client passed in is the caller's to close
         if client is None and registry is not None:
             client = _build_client(registry, api, self._known, environ)
         self._sources = Sources(client, lock)
@@ -166,10 +167,11 @@ class SchemaManager:
         self.close_sync()
 
     def close_sync(self) -> None:
-        """Stop refreshing and close the registry client; cached schemas stay usable."""
+        """Stop refreshing and close the registry client it built; cached schemas stay usable."""
         if self._own_executor:
             self._executor.shutdown(wait=False, cancel_futures=True)
-        self._sources.close()
+        if self._own_client:
+            self._sources.close()
 
     async def __aenter__(self) -> SchemaManager:
         await self.start()
@@ -442,11 +444,12 @@ class SchemaManager:
         if cached is None:
             self._tally.add(("schema_cache_lookups", name, "miss"))
             return None
-        if now >= cached.next_check:
-            stale = cached.doc.origin == "registry" and now >= cached.expires_at
+        expired = cached.doc.origin == "registry" and now >= cached.expires_at
+        if now >= cached.next_check or (expired and cached.source != "stale"):
             serve = cached.served(
-                deadline=NEVER if stale else cached.expires_at,
-                source="stale" if stale else None,
+                until=NEVER,  # the load started here replaces this entry when it ends
+                deadline=NEVER if expired else cached.expires_at,
+                source="stale" if expired else None,
             )
             self._cache.revalidate(key, cached, serve)
             cached = serve
