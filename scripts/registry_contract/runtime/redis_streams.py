@@ -265,51 +265,58 @@ class StreamGuard:
     ) -> BatchResult:
         result = BatchResult()
         done: list[bytes] = []
-        manager, name, metrics = self.manager, self.schema, self.metrics
-        mode = manager.mode_for(name)
+        handled_invalid = 0
+        # Locals, not attributes, in the loop: it runs once per entry.
+        name, prefer, fallback = self.schema, self.prefer, self.fallback
+        validate, handler, is_async = (
+            self.manager.validate_payload,
+            self.handler,
+            self._async_handler,
+        )
+        mode = self.manager.mode_for(name)
+        validating, enforcing = mode is not Mode.OFF, mode is Mode.ENFORCE
+        record = self.breaker.record
         try:
             for raw_id, fields in entries:
                 times = 1 if delivered is None else delivered.get(raw_id, 1)
                 outcome: ValidationOutcome | None = None
                 try:
                     payload = entry_payload(fields.get(b"payload"))
-                    if mode is not Mode.OFF:
-                        outcome = await manager.validate_payload(
-                            name, payload, self.prefer, self.fallback
-                        )
+                    if validating:
+                        outcome = await validate(name, payload, prefer, fallback)
                 except PayloadParseError:
                     payload = None
-                    if mode is Mode.ENFORCE:
+                    if enforcing:
                         await self._fail(raw_id, fields, "unparseable", None, times, result)
                         continue
                 except SchemaUnavailableError as e:
                     result.unavailable += 1
-                    metrics.unavailable.inc()
+                    self.metrics.unavailable.inc()
                     logger.warning("%s %s left pending: %s", self.stream, raw_id.decode(), e)
                     continue
                 if outcome is not None and outcome.reject:
                     await self._fail(raw_id, fields, "schema-invalid", outcome, times, result)
                     continue
-                if mode is Mode.ENFORCE:
-                    self.breaker.record(False)
+                if enforcing:
+                    record(False)
                 entry = GuardedEntry(raw_id.decode(), fields, payload, outcome, times)
                 try:
-                    if self._async_handler:
-                        await self.handler(entry)  # type: ignore[misc]
+                    if is_async:
+                        await handler(entry)  # type: ignore[misc]
                     else:
-                        self.handler(entry)
+                        handler(entry)
                 except Exception as e:
                     await self._handler_failed(raw_id, fields, outcome, times, result, e)
                     continue
                 done.append(raw_id)
-                if outcome is None or outcome.is_valid:
-                    result.handled += 1
-                else:
-                    result.handled_invalid += 1
+                if outcome is not None and not outcome.is_valid:
+                    handled_invalid += 1
         finally:
+            result.handled_invalid = handled_invalid
+            result.handled = len(done) - handled_invalid
             if done:
                 await self.client.xack(self.stream, self.group, *done)
-                metrics.handled.inc(len(done))
+                self.metrics.handled.inc(len(done))
         return result
 
     async def _handler_failed(
