@@ -174,7 +174,7 @@ def replay_dlq(
     limit: int,
 ) -> ReplayReport:
     """Re-validate up to `limit` dead-letter entries of `stream` and move those that pass back
-    to their original stream, with `payload`, `service` (when set) and `replayed_from` (the
+    to `stream`, with `payload`, `service` (when set) and `replayed_from` (the
     dead-letter entry's id)."""
     report = ReplayReport(stream, dry_run)
     move_back = client.register_script(MOVE_BACK)
@@ -195,8 +195,8 @@ def replay_dlq(
         if fields.get("service"):
             back += ["service", fields["service"]]
         back += ["replayed_from", entry_id]
-        target = fields.get("orig_stream", stream.encode()).decode()
-        moved = move_back(keys=[dlq_stream(stream), target], args=[entry_id, *back])
+        # always to `stream`, whose dead-letter stream this is, whatever `orig_stream` says
+        moved = move_back(keys=[dlq_stream(stream), stream], args=[entry_id, *back])
         if moved:
             report.moved += 1
         else:
