@@ -370,3 +370,16 @@ def test_a_redis_that_fails_is_a_bus_error_without_the_url(
             await client.aclose()
 
     asyncio.run(main())
+
+
+def test_a_client_that_decodes_responses_is_refused(
+    redis_url: str, lock_dir: Path, make_manager: MakeManager
+) -> None:
+    from registry_contract.runtime import RuntimeConfigError
+
+    client = aredis.Redis.from_url(redis_url, decode_responses=True)
+    with pytest.raises(RuntimeConfigError, match="decodes responses"):
+        StreamGuard(
+            client, make_manager(lock_dir, Mode.ENFORCE), Recorder(), stream=STREAM,
+            group="pipeline", consumer="c1", schema=FEEDBACK,
+        )  # fmt: skip

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from datetime import UTC, datetime
+from typing import Any
 
 import pytest
 
@@ -11,6 +12,7 @@ from registry_contract.runtime.dlq import DLQ_FIELDS, DeadLetter, entry_payload,
 from registry_contract.runtime.model import (
     Mode,
     PayloadParseError,
+    RuntimeConfigError,
     ValidationIssue,
     ValidationOutcome,
 )
@@ -113,3 +115,16 @@ def test_breaker_trips_on_a_run_of_invalid_entries() -> None:
     assert not breaker.record(True) and not breaker.record(True)
     assert not breaker.record(False)  # the run starts again
     assert [breaker.record(True) for _ in range(3)] == [False, False, True]
+
+
+@pytest.mark.parametrize(
+    "settings",
+    [
+        pytest.param({"window": 10, "min_entries": 11}, id="min-over-window"),
+        pytest.param({"max_invalid_ratio": 1.0}, id="ratio"),
+        pytest.param({"max_consecutive": 0}, id="run"),
+    ],
+)
+def test_breaker_refuses_settings_that_could_never_or_always_trip(settings: dict[str, Any]) -> None:
+    with pytest.raises(RuntimeConfigError, match="expected 1 <= min_entries <= window"):
+        CircuitBreaker(**settings)

@@ -22,7 +22,13 @@ from .dlq import (
     entry_payload,
 )
 from .guard_metrics import GuardMetrics
-from .model import Mode, PayloadParseError, SchemaUnavailableError, ValidationOutcome
+from .model import (
+    Mode,
+    PayloadParseError,
+    RuntimeConfigError,
+    SchemaUnavailableError,
+    ValidationOutcome,
+)
 
 logger = logging.getLogger("registry_contract.runtime.redis")
 
@@ -70,6 +76,17 @@ class CircuitBreaker:
     _invalid: int = field(default=0, init=False, repr=False)
     _run: int = field(default=0, init=False, repr=False)
     open: bool = field(default=False, init=False)
+
+    def __post_init__(self) -> None:
+        if not (
+            1 <= self.min_entries <= self.window
+            and 0 <= self.max_invalid_ratio < 1
+            and self.max_consecutive >= 1
+        ):
+            raise RuntimeConfigError(
+                f"{self}: expected 1 <= min_entries <= window, 0 <= max_invalid_ratio < 1 "
+                "and max_consecutive >= 1"
+            )
 
     def record(self, invalid: bool) -> bool:
         """Count one verdict; True once the breaker is open."""
@@ -144,9 +161,15 @@ class StreamGuard:
         metrics: GuardMetrics | None = None,
     ) -> None:
         if count < 1 or block_ms < 0 or claim_idle_ms < 0 or max_deliveries < 1 or dlq_maxlen < 1:
-            raise ValueError(
-                "count, max_deliveries and dlq_maxlen must be at least 1, "
+            raise RuntimeConfigError(
+                f"StreamGuard({stream}): count, max_deliveries and dlq_maxlen must be at least 1, "
                 "block_ms and claim_idle_ms at least 0"
+            )
+        if client.get_connection_kwargs().get("decode_responses"):
+            # payloads are bytes; decoded, no entry would have a b"payload" field
+            raise RuntimeConfigError(
+                f"StreamGuard({stream}): the Redis client decodes responses",
+                hint="create it without decode_responses=True",
             )
         self.client = client
         self.manager = manager
