@@ -23,7 +23,11 @@ SOCKET_TIMEOUT_S = 10.0
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("action", choices=("replay", "stats"), help="what to do")
+    parser.add_argument(
+        "action",
+        choices=("replay", "stats"),
+        help="replay: move the entries that now pass back; stats: count them by schema and reason",
+    )
     parser.add_argument(
         "--redis",
         metavar="URL",
