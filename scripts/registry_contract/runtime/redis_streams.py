@@ -270,15 +270,16 @@ class StreamGuard:
             await self.client.xack(self.stream, self.group, *gone)
         if not entries:
             return BatchResult(deleted=len(gone)) if gone else None
-        pending = await self.client.xpending_range(
-            self.stream,
-            self.group,
-            min=entries[0][0],
-            max=entries[-1][0],
-            count=len(entries),
-            consumername=self.consumer,
-        )
-        delivered = {p["message_id"]: int(p["times_delivered"]) for p in pending}
+        # One XPENDING per claimed id, in one round trip: a range over the claimed ids would
+        # also count entries of this consumer in between that were not claimed.
+        pipe = self.client.pipeline(transaction=False)
+        for entry_id, _ in entries:
+            pipe.xpending_range(self.stream, self.group, min=entry_id, max=entry_id, count=1)
+        delivered = {
+            p["message_id"]: int(p["times_delivered"])
+            for reply in await pipe.execute()
+            for p in reply
+        }
         result = await self._settle(entries, delivered)
         result.deleted += len(gone)
         return result
