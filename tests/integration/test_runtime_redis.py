@@ -383,3 +383,22 @@ def test_a_client_that_decodes_responses_is_refused(
             client, make_manager(lock_dir, Mode.ENFORCE), Recorder(), stream=STREAM,
             group="pipeline", consumer="c1", schema=FEEDBACK,
         )  # fmt: skip
+
+
+def test_reclaiming_goes_round_the_pending_entries_past_those_that_stay_pending(
+    redis_url: str, lock_dir: Path, make_manager: MakeManager
+) -> None:
+    ids = produce(redis_url, [payload(1, coordinator_id="explode")] * 2 + [payload(2)] * 3)
+    manager = make_manager(lock_dir, Mode.ENFORCE)
+
+    def down(entry: GuardedEntry) -> None:
+        raise RuntimeError("the handler's database is down")
+
+    # a first pass leaves all five pending: the handler fails on each
+    run_guard(redis_url, manager, down, lambda: pending(redis_url) == 5, count=5)
+    recorder = Recorder()  # it still fails on the first two; count 2: they fill a claim
+    run_guard(
+        redis_url, manager, recorder, lambda: pending(redis_url) == 2, count=2, max_deliveries=100
+    )
+    handled = [e.id for e in recorder.seen if e.payload["coordinator_id"] != "explode"]
+    assert handled == ids[2:]

@@ -193,6 +193,7 @@ class StreamGuard:
         )
         self._move = client.register_script(MOVE_TO_DLQ)
         self._next_claim = 0.0
+        self._claim_from: bytes | str = "0-0"  # XAUTOCLAIM's cursor: go round the whole PEL
         self._stopping = False
         self._resumed = asyncio.Event()
 
@@ -261,9 +262,10 @@ class StreamGuard:
             self.group,
             self.consumer,
             min_idle_time=self.claim_idle_ms,
-            start_id="0-0",
+            start_id=self._claim_from,
             count=self.count,
         )
+        self._claim_from = reply[0]  # "0-0" again once the scan has been round
         entries = [e for e in reply[1] if e[1] is not None]
         gone = [e[0] for e in reply[1] if e[1] is None] + list(reply[2] if len(reply) > 2 else [])
         if gone:  # trimmed from the stream while pending: nothing left to handle
