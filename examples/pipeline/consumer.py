@@ -22,7 +22,8 @@ from pathlib import Path
 
 import redis.asyncio as aredis
 
-from registry_contract.runtime import SchemaManager
+from registry_contract.runtime import SchemaManager, SchemaUnavailableError
+from registry_contract.runtime.dlq import BusError
 from registry_contract.runtime.redis_streams import GuardedEntry, StreamGuard
 
 SCHEMA = "telemetry.FeedbackEvent"
@@ -109,3 +110,6 @@ if __name__ == "__main__":
         raise SystemExit(asyncio.run(main()))
     except KeyboardInterrupt:
         raise SystemExit(130) from None
+    except (BusError, SchemaUnavailableError) as e:  # Redis down, or no source for the schema
+        print(f"consumer: error: {e}", file=sys.stderr)
+        raise SystemExit(3) from None
