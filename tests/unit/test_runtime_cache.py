@@ -161,3 +161,18 @@ def test_an_unknown_schema_is_unavailable_not_a_verdict(tmp_path: Path) -> None:
     schemas, _ = folder_manager(telemetry_folder(tmp_path), ManualClock())
     with pytest.raises(SchemaUnavailableError, match=r"schema telemetry\.Nope: no usable source"):
         schemas.validate("telemetry.Nope", event())
+
+
+def test_the_number_of_cached_schema_tracks_is_bounded(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("registry_contract.runtime.manager.MAX_KEYS", 3)
+    schemas, client = folder_manager(telemetry_folder(tmp_path), ManualClock())
+    for index in range(3):
+        with pytest.raises(SchemaUnavailableError, match="no usable source"):
+            schemas.validate(f"made.Up{index}", event(), fallback=None)
+    with pytest.raises(SchemaUnavailableError, match="already holds 3"):
+        schemas.validate("made.Up3", event(), fallback=None)
+    with pytest.raises(SchemaUnavailableError, match="no usable source"):
+        schemas.validate("made.Up0", event(), fallback=None)  # cached: no new request
+    assert fetched(client) == 3

@@ -39,6 +39,8 @@ if TYPE_CHECKING:
     from ..config import RegistryConfig
 
 REFRESH_WORKERS = 4
+# Bounds memory and metric labels if schema names ever come from untrusted input.
+MAX_KEYS = 1024
 _OFF = Mode.OFF  # a module global is found faster than the enum's attribute
 OFF_SOURCE = "off"  # the source of an `off` outcome when no schema was ever resolved
 
@@ -443,6 +445,12 @@ class SchemaManager:
             self._tally.add(("schema_cache_lookups", name, "miss"))
             return None
         if cached is None:
+            if len(self._entries) >= MAX_KEYS:
+                raise SchemaUnavailableError(
+                    f"schema {name}@{key[1]}: the manager already holds {MAX_KEYS} "
+                    "(schema, track) pairs",
+                    hint="pass schema names from code, never from message contents",
+                )
             self._tally.add(("schema_cache_lookups", name, "miss"))
             return None
         expired = cached.doc.origin == "registry" and now >= cached.expires_at
