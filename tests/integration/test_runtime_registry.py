@@ -36,6 +36,8 @@ def lock_dir(tmp_path: Path) -> Path:
 
 
 def manager(registry: FakeRegistry, lock_dir: Path | None, **options: object) -> SchemaManager:
+    """A manager whose first refresh comes as late as the jitter allows (54 s of a 60 s TTL)."""
+    options.setdefault("rand", lambda: 0.999)
     return SchemaManager(registry.url, lock_dir=lock_dir, **options)  # type: ignore[arg-type]
 
 

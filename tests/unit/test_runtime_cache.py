@@ -47,16 +47,20 @@ def test_refresh_starts_at_eighty_percent_of_the_ttl_plus_jitter(
     schemas, client = folder_manager(
         telemetry_folder(tmp_path), clock, ttl=100, jitter=0.2, rand=lambda: draw
     )
+    period = 100 * (0.8 + 0.2 * draw)
     schemas.validate(FEEDBACK, event())
-    due = 100 * (0.8 + 0.2 * draw)
-    clock.advance(due - 0.01)
+    clock.advance(period * draw)  # the first refresh: a random point of the first period
     schemas.validate(FEEDBACK, event())
     settle(schemas)
-    assert fetched(client) == 1
+    assert fetched(client) == 2
+    clock.advance(period - 0.01)
+    schemas.validate(FEEDBACK, event())
+    settle(schemas)
+    assert fetched(client) == 2
     clock.advance(0.01)
     assert schemas.validate(FEEDBACK, event()).source == "registry"  # not waiting for it
     settle(schemas)
-    assert fetched(client) == 2
+    assert fetched(client) == 3
 
 
 def test_jitter_spreads_replicas_over_the_window() -> None:
@@ -65,6 +69,15 @@ def test_jitter_spreads_replicas_over_the_window() -> None:
     assert max(times) - min(times) > 20  # 200 replicas started together do not refresh together
     retries = [Timing(300, 60, 0.1, default_random()).retry_at(0.0) for _ in range(200)]
     assert all(60 <= t <= 66 for t in retries) and max(retries) - min(retries) > 4
+
+
+def test_the_first_refresh_spreads_replicas_over_a_whole_period() -> None:
+    firsts = sorted(
+        Timing(300, 60, 0.1, default_random()).refresh_at(0.0, first=True) for _ in range(400)
+    )
+    assert all(0 <= t <= 270 for t in firsts)
+    per_minute = [sum(1 for t in firsts if m * 60 <= t < (m + 1) * 60) for m in range(4)]
+    assert min(per_minute) > 50  # about 100 a minute in each of the first four minutes
 
 
 def test_a_missing_track_is_cached_for_the_negative_ttl(tmp_path: Path) -> None:
@@ -148,3 +161,18 @@ def test_an_unknown_schema_is_unavailable_not_a_verdict(tmp_path: Path) -> None:
     schemas, _ = folder_manager(telemetry_folder(tmp_path), ManualClock())
     with pytest.raises(SchemaUnavailableError, match=r"schema telemetry\.Nope: no usable source"):
         schemas.validate("telemetry.Nope", event())
+
+
+def test_the_number_of_cached_schema_tracks_is_bounded(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("registry_contract.runtime.manager.MAX_KEYS", 3)
+    schemas, client = folder_manager(telemetry_folder(tmp_path), ManualClock())
+    for index in range(3):
+        with pytest.raises(SchemaUnavailableError, match="no usable source"):
+            schemas.validate(f"made.Up{index}", event(), fallback=None)
+    with pytest.raises(SchemaUnavailableError, match="already holds 3"):
+        schemas.validate("made.Up3", event(), fallback=None)
+    with pytest.raises(SchemaUnavailableError, match="no usable source"):
+        schemas.validate("made.Up0", event(), fallback=None)  # cached: no new request
+    assert fetched(client) == 3

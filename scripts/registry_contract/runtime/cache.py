@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 import random
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Mapping
 from concurrent.futures import Executor, Future
 from dataclasses import dataclass, field, replace
 
@@ -27,8 +27,8 @@ class Entry:
     deadline: float
     next_check: float
     expires_at: float
+    hot: Mapping[Mode, Iterator[int]] = field(repr=False)  # next() counts a hot-path call
     valid: dict[Mode, ValidationOutcome] = field(default_factory=dict, repr=False)
-    hot_keys: dict[Mode, tuple[str, ...]] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
         if self.valid:
@@ -46,7 +46,6 @@ class Entry:
                 self.source,
                 mode,
             )
-            self.hot_keys[mode] = ("hot", doc.name, doc.track, mode.value)
 
     def served(self, *, until: float, deadline: float, source: str | None = None) -> Entry:
         """This entry checked again at `until` (NEVER: a load is running and will replace it),
@@ -54,9 +53,7 @@ class Entry:
         kept unless the source changes."""
         if source is None or source == self.source:
             return replace(self, next_check=until, deadline=deadline)
-        return replace(
-            self, next_check=until, deadline=deadline, source=source, valid={}, hot_keys={}
-        )
+        return replace(self, next_check=until, deadline=deadline, source=source, valid={})
 
 
 @dataclass(frozen=True)
@@ -85,10 +82,16 @@ class Timing:
         self.jitter = jitter
         self._rand = rand
 
-    def refresh_at(self, now: float) -> float:
-        """Between 80% and 80%+jitter of the TTL from now; never earlier, so a fleet's mean
-        request rate stays at or below replicas x keys / (0.8 x TTL)."""
-        return now + self.ttl * (REFRESH_AT + self.jitter * self._rand())
+    def refresh_at(self, now: float, *, first: bool = False) -> float:
+        """One refresh period from now: between 80% and 80%+jitter of the TTL, never earlier,
+        so that a fleet's mean request rate stays below replicas x keys / (0.8 x TTL).
+
+        The `first` refresh after a cold load comes at a random point of one period instead,
+        so that replicas started together (a deploy, a restart) refresh spread over the whole
+        period from then on, not in waves as wide as the jitter.
+        """
+        period = self.ttl * (REFRESH_AT + self.jitter * self._rand())
+        return now + (period * self._rand() if first else period)
 
     def retry_at(self, now: float) -> float:
         """After a failed fetch: negative_ttl, stretched by up to the jitter."""

@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
 from ..errors import ContractError
 from ..validation import check_remote_refs
 from .cache import NEVER, Cached, Entry, Key, Missing, SchemaCache, Timing
 from .compiled import CompiledSchema
 from .logs import OnceLog, one_line
-from .metrics import RuntimeMetrics
+from .metrics import HOT, RuntimeMetrics
+from .model import Mode
 from .sources import Document, Sources
 
 
@@ -93,11 +94,12 @@ class Loader:
     def _entry(self, doc: Document, previous: Cached | None, now: float) -> Entry:
         same = isinstance(previous, Entry) and previous.doc.digest == doc.digest
         compiled = previous.compiled if same and isinstance(previous, Entry) else self._compile(doc)
-        next_check = self.timing.refresh_at(now)
+        next_check = self.timing.refresh_at(now, first=not isinstance(previous, Entry))
         if doc.origin == "lock" and self.sources.client is None:
             next_check = NEVER
         expires = now + self.timing.ttl if doc.origin == "registry" else NEVER
-        return Entry(doc, compiled, doc.origin, min(next_check, expires), next_check, expires)
+        deadline = min(next_check, expires)
+        return Entry(doc, compiled, doc.origin, deadline, next_check, expires, self._hot(doc))
 
     def _compile(self, doc: Document) -> CompiledSchema:
         label = f"{doc.name}@{doc.track} v{doc.version} ({doc.origin})"
@@ -133,7 +135,13 @@ class Loader:
         next_check = retry if retry is not None else self.timing.retry_at(now)
         if self.sources.client is None:
             next_check = NEVER
-        return Entry(doc, self._compile(doc), "lock", next_check, next_check, NEVER)
+        compiled = self._compile(doc)
+        return Entry(doc, compiled, "lock", next_check, next_check, NEVER, self._hot(doc))
+
+    def _hot(self, doc: Document) -> dict[Mode, Iterator[int]]:
+        """The hot-path counters of this (schema, track), one per mode, shared by its entries."""
+        counter = self.metrics.tally.counter
+        return {mode: counter((HOT, doc.name, doc.track, mode.value)) for mode in Mode}
 
     def _outage(self, key: Key, what: str, error: ContractError) -> None:
         self.notes.say(

@@ -39,6 +39,9 @@ if TYPE_CHECKING:
     from ..config import RegistryConfig
 
 REFRESH_WORKERS = 4
+# Bounds memory and metric labels if schema names ever come from untrusted input.
+MAX_KEYS = 1024
+_OFF = Mode.OFF  # a module global is found faster than the enum's attribute
 OFF_SOURCE = "off"  # the source of an `off` outcome when no schema was ever resolved
 
 
@@ -234,9 +237,14 @@ class SchemaManager:
         self, name: str, payload: Any, prefer: str = "v2", fallback: str | None = "v1"
     ) -> ValidationOutcome:
         """The verdict on a parsed payload (a dict from json.loads or model_dump(mode="json"))."""
-        return self._hot(name, payload, prefer, False) or self._validate_sync(
-            name, payload, prefer, fallback, False
-        )
+        # _hot, inlined: the call alone is a tenth of the time this adds to a bare is_valid.
+        entry = self._entries.get((name, prefer))
+        if entry.__class__ is Entry and self._clock() < entry.deadline:
+            mode = self._modes.get(name, self._mode)
+            if mode is not _OFF and entry.compiled.accepts(payload, False):
+                next(entry.hot[mode])
+                return entry.valid[mode]
+        return self._validate_sync(name, payload, prefer, fallback, False)
 
     async def validate_payload(
         self, name: str, payload: Any, prefer: str = "v2", fallback: str | None = "v1"
@@ -270,14 +278,9 @@ class SchemaManager:
         if entry.__class__ is not Entry or self._clock() >= entry.deadline:
             return None
         mode = self._modes.get(name, self._mode)
-        if mode is Mode.OFF or not entry.compiled.accepts(payload, parsed=parsed):
+        if mode is _OFF or not entry.compiled.accepts(payload, parsed):
             return None
-        try:
-            counts = self._tally.local.counts
-        except AttributeError:
-            counts = self._tally.counts()
-        key = entry.hot_keys[mode]
-        counts[key] = counts.get(key, 0) + 1
+        next(entry.hot[mode])
         return entry.valid[mode]
 
     def _validate_sync(
@@ -322,7 +325,7 @@ class SchemaManager:
                 raise _unavailable(name, [primary])
             return primary, None
         issues: list[Issue] = []
-        if not primary.compiled.accepts(payload, parsed=parsed):
+        if not primary.compiled.accepts(payload, parsed):
             issues = primary.compiled.issues(payload)
         if not issues:
             return self._valid(primary, mode)
@@ -348,7 +351,7 @@ class SchemaManager:
                 raise _unavailable(name, [primary, *([second] if second else [])])
             assert isinstance(primary, Entry)
             return self._invalid(primary, issues, mode)
-        matched = second.compiled.accepts(payload, parsed=parsed)
+        matched = second.compiled.accepts(payload, parsed)
         second_issues = [] if matched else second.compiled.issues(payload)
         if issues is None:  # the preferred track has no schema: fall back, visibly
             assert isinstance(primary, Missing)
@@ -442,6 +445,12 @@ class SchemaManager:
             self._tally.add(("schema_cache_lookups", name, "miss"))
             return None
         if cached is None:
+            if len(self._entries) >= MAX_KEYS:
+                raise SchemaUnavailableError(
+                    f"schema {name}@{key[1]}: the manager already holds {MAX_KEYS} "
+                    "(schema, track) pairs",
+                    hint="pass schema names from code, never from message contents",
+                )
             self._tally.add(("schema_cache_lookups", name, "miss"))
             return None
         expired = cached.doc.origin == "registry" and now >= cached.expires_at

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import threading
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
@@ -40,34 +41,36 @@ OFF_MESSAGE = (
 
 
 class Tally:
-    """Counts by key, one dict per thread: no lock and no lost increment on the hot path."""
+    """Counts by key without a lock on the hot path.
+
+    Hot-path calls go to an itertools.count per key: next() on it is one C call, atomic under
+    the GIL, so concurrent threads lose no increment. It has no public way to read it, but
+    its repr is "count(N)" in every Python version. Other counts (off the hot path) take a lock.
+    """
 
     def __init__(self) -> None:
-        self.local = threading.local()
-        self._dicts: list[dict[Key, int]] = []
+        self._counters: dict[Key, Iterator[int]] = {}
+        self._counts: dict[Key, int] = {}
         self._lock = threading.Lock()
 
-    def counts(self) -> dict[Key, int]:
-        """This thread's counts, to increment directly."""
-        try:
-            mine: dict[Key, int] = self.local.counts
-        except AttributeError:
-            mine = self.local.counts = {}
-            with self._lock:
-                self._dicts.append(mine)
-        return mine
+    def counter(self, key: Key) -> Iterator[int]:
+        """The counter of `key`, the same one every time."""
+        with self._lock:
+            found = self._counters.get(key)
+            if found is None:
+                found = self._counters[key] = itertools.count()
+            return found
 
     def add(self, key: Key, amount: int = 1) -> None:
-        counts = self.counts()
-        counts[key] = counts.get(key, 0) + amount
+        with self._lock:
+            self._counts[key] = self._counts.get(key, 0) + amount
 
     def totals(self) -> dict[Key, int]:
         with self._lock:
-            dicts = list(self._dicts)
-        total: dict[Key, int] = {}
-        for counts in dicts:
-            for key, value in counts.copy().items():
-                total[key] = total.get(key, 0) + value
+            total = dict(self._counts)
+            counters = list(self._counters.items())
+        for key, counter in counters:
+            total[key] = total.get(key, 0) + int(repr(counter)[len("count(") : -1])
         return total
 
 
