@@ -253,7 +253,7 @@ def render_markdown(data: dict[str, Any]) -> str:
         )
     lines += ["", "| comparison (same run) | value | target | met |", "|---|---:|---|---|"]
     for c in data["comparisons"]:
-        value = f"{c['value']:.2f}{c['unit']}" if c["unit"] == "x" else f"{c['value']:.3f} s"
+        value = f"{c['value']:.3f} s" if c["unit"] == "s" else f"{c['value']:.2f}{c['unit']}"
         lines.append(f"| {c['name']} | {value} | {c['target']} | {'yes' if c['met'] else 'NO'} |")
     lines += [f"\n{note}" for note in data.get("notes", [])]
     return "\n".join(lines) + "\n"

@@ -25,6 +25,8 @@ FIGURES = (
     ("lock", "bench_lock.py"),
     ("compat", "bench_compat.py"),
     ("startup", "bench_startup.py"),
+    ("runtime", "bench_runtime.py"),
+    ("guard", "bench_guard.py"),
 )
 OURS = {script for _, script in FIGURES} - {"bench_compat.py"}
 

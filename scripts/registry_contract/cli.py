@@ -36,6 +36,7 @@ COMMANDS = (
     "summary",
     "init",
     "doctor",
+    "dlq",
 )
 
 

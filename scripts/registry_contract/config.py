@@ -53,6 +53,75 @@ class Exemption:
     expires: dt.date | None
 
 
+# --- runtime: the services' schema manager (registry_contract.runtime) ---------------------
+RUNTIME_ENV = "REGISTRY_CONTRACT_RUNTIME_"
+
+
+@dataclass(frozen=True)
+class RuntimeConfig:
+    """The `runtime:` section; modes stay names here, the runtime refuses unknown ones."""
+
+    ttl: float = 300.0
+    mode: str = "soft"
+    modes: tuple[tuple[str, str], ...] = ()
+    refresh_timeout: float = 2.0
+    negative_ttl: float = 60.0
+    jitter: float = 0.1
+    preload: tuple[str, ...] = ()
+    lock_dir: Path | None = None
+    digest_mismatch: str = "registry"
+
+
+def _runtime_config(raw: dict[str, Any], root: Path, env: Mapping[str, str]) -> RuntimeConfig:
+    """The `runtime:` section, with REGISTRY_CONTRACT_RUNTIME_<KEY> environment overrides
+    (MODES as `name=mode,name=mode`, PRELOAD as `name,name`)."""
+    section = dict(raw.get("runtime") or {})
+
+    def number(key: str, default: float) -> float:
+        variable = RUNTIME_ENV + key.upper().replace("-", "_")
+        given = env.get(variable)
+        if not given:
+            return float(section.get(key, default))
+        try:
+            return float(given)
+        except ValueError:
+            raise ConfigError(
+                f"{variable}={given!r} is not a number", hint=f"unset {variable} or fix it"
+            ) from None
+
+    modes = dict(section.get("modes") or {})
+    for item in filter(None, env.get(RUNTIME_ENV + "MODES", "").split(",")):
+        name, sep, mode = item.partition("=")
+        if not sep:
+            raise ConfigError(
+                f"{RUNTIME_ENV}MODES: {item!r} is not name=mode",
+                hint="write it as telemetry.FeedbackEvent=enforce,other=soft",
+            )
+        modes[name.strip()] = mode.strip()
+    preload_env = env.get(RUNTIME_ENV + "PRELOAD")
+    preload = (
+        [p.strip() for p in preload_env.split(",") if p.strip()]
+        if preload_env is not None
+        else section.get("preload", [])
+    )
+    lock_dir = env.get(RUNTIME_ENV + "LOCK_DIR") or section.get("lock-dir")
+    return RuntimeConfig(
+        ttl=number("ttl", 300.0),
+        mode=env.get(RUNTIME_ENV + "MODE") or section.get("mode", "soft"),
+        modes=tuple(sorted(modes.items())),
+        refresh_timeout=number("refresh-timeout", 2.0),
+        negative_ttl=number("negative-ttl", 60.0),
+        jitter=number("jitter", 0.1),
+        preload=tuple(preload),
+        lock_dir=root / lock_dir if lock_dir else None,
+        digest_mismatch=env.get(RUNTIME_ENV + "DIGEST_MISMATCH")
+        or section.get("digest-mismatch", "registry"),
+    )
+
+
+# --- end of runtime -------------------------------------------------------------------------
+
+
 @dataclass(frozen=True)
 class Config:
     path: Path
@@ -68,6 +137,7 @@ class Config:
     open_content_model: str
     undecidable: str
     exemptions: tuple[Exemption, ...]
+    runtime: RuntimeConfig = RuntimeConfig()
 
     @property
     def root(self) -> Path:
@@ -237,4 +307,5 @@ def _build(raw: dict[str, Any], path: Path, env: Mapping[str, str]) -> Config:
         open_content_model=raw.get("open-content-model", "exact"),
         undecidable=raw.get("undecidable", "breaking"),
         exemptions=exemptions,
+        runtime=_runtime_config(raw, root, env),
     )

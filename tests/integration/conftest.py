@@ -11,7 +11,9 @@ from typing import Any
 import pytest
 import yaml
 
+from support.bus import make_manager  # noqa: F401 (fixture)
 from support.fake_registry import FakeRegistry
+from support.redis_server import redis_server, redis_url  # noqa: F401 (fixtures)
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "registry"
 REGISTRY_VARIABLES = (

@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-OURS = {"validate": 1, "replay": 2, "lock": 3, "startup": 5}
+OURS = {"validate": 1, "replay": 2, "lock": 3, "startup": 5, "runtime": 6, "guard": 8}
 
 
 def test_quick_benchmarks_write_json_and_markdown_results(tmp_path: Path) -> None:

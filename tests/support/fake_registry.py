@@ -11,7 +11,8 @@ https), `latency_ms=` (every request), `etags=False` (no ETag/304). Faults are i
 path glob with `reg.fault(kind, path="*", times=None, **params)` (see FAULTS; `times` limits
 how often it fires) and removed with `reg.clear()`, which also forgets the recorded requests.
 Every request is recorded in `reg.requests` (method, path, lower-cased headers); `reg.paths()`
-lists the paths. Standard library only, so benchmarks can run it without the package.
+lists the paths. `reg.publish(name, track, document)` and `reg.remove(name, track)` change the
+folder while it runs. Standard library only, so benchmarks can run it without the package.
 """
 
 from __future__ import annotations
@@ -160,6 +161,18 @@ class FakeRegistry:
         return fired
 
     # --- the folder ---------------------------------------------------------------------
+    def publish(self, name: str, track: str, document: Any) -> None:
+        """Make `document` the latest version of NAME/TRACK (its `x-version` is its version)."""
+        path = self.folder / name / f"{track}.json"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(".tmp")
+        tmp.write_text(json.dumps(document, sort_keys=True, indent=2))
+        tmp.replace(path)  # a request never reads a half-written file
+
+    def remove(self, name: str, track: str) -> None:
+        """Delete NAME/TRACK from the registry (the track then answers 404)."""
+        (self.folder / name / f"{track}.json").unlink()
+
     def versions(self, name: str, track: str) -> dict[int, Any]:
         """Every version of a track: NAME/TRACK/N.json plus the latest, NAME/TRACK.json."""
         found: dict[int, Any] = {}

@@ -10,13 +10,20 @@ from urllib.parse import unquote, urlsplit
 
 from ..errors import ConfigError
 from ..lockfile import public_url
-from .base import FetchedSchema, FetchStats, RegistryClient, known_from_lock
+from .base import FetchedSchema, FetchStats, KnownLookup, RegistryClient, known_from_lock
 
 if TYPE_CHECKING:
-    from ..config import Config
+    from ..config import Config, RegistryConfig
     from ..lockfile import Lock
+    from .cache import EtagCache
 
-__all__ = ["FetchStats", "FetchedSchema", "RegistryClient", "build_client"]
+__all__ = [
+    "FetchStats",
+    "FetchedSchema",
+    "RegistryClient",
+    "build_client",
+    "build_registry_client",
+]
 
 ACCEPT_BY_API = {
     "core": "application/json",
@@ -32,28 +39,47 @@ def build_client(
     environ: Mapping[str, str] | None = None,
 ) -> RegistryClient:
     """The client for `registry.api`; `lock` supplies the documents a 304 may reuse."""
+    return build_registry_client(
+        config.registry,
+        root=config.root,
+        where=str(config.path),
+        known=known_from_lock(lock),
+        environ=environ,
+    )
+
+
+def build_registry_client(
+    registry: RegistryConfig,
+    *,
+    root: Path,
+    where: str,
+    known: KnownLookup,
+    etags: EtagCache | None = None,
+    environ: Mapping[str, str] | None = None,
+) -> RegistryClient:
+    """The client for `registry.api`; `known` supplies the documents a 304 may reuse, `etags`
+    the ETags to send (default: the file cache; the runtime keeps its own in memory)."""
     from .auth import check_allowed_host, check_transport_security, credentials_from_env
     from .cache import ConditionalGetter, EtagCache, default_cache_path
     from .http import Transport
 
     env = os.environ if environ is None else environ
-    registry = config.registry
     url = registry.url
     if not url:
         raise ConfigError(
-            f"{config.path}: no registry.url configured",
+            f"{where}: no registry.url configured",
             hint="set registry.url in the config file or the REGISTRY_URL environment variable",
         )
-    check_registry_url(url, config.path)
+    check_registry_url(url, where)
     scheme = urlsplit(url).scheme.lower()
     if registry.api == "static" and scheme not in ("http", "https"):
         from .static import FolderClient
 
-        path = Path(unquote(urlsplit(url).path)) if scheme == "file" else config.root / url
+        path = Path(unquote(urlsplit(url).path)) if scheme == "file" else root / url
         return FolderClient(path)
     if scheme not in ("http", "https"):
         raise ConfigError(
-            f"{config.path}: registry.url {public_url(url)!r} must be an http(s):// URL for the "
+            f"{where}: registry.url {public_url(url)!r} must be an http(s):// URL for the "
             f"{registry.api} API",
             hint="fix registry.url, or use api: static for a folder",
         )
@@ -70,8 +96,9 @@ def build_client(
         accept=ACCEPT_BY_API[registry.api],
         environ=env,
     )
-    etags = EtagCache(default_cache_path(env))
-    getter = ConditionalGetter(transport, etags, known_from_lock(lock))
+    if etags is None:
+        etags = EtagCache(default_cache_path(env))
+    getter = ConditionalGetter(transport, etags, known)
     if registry.api == "core":
         from .core import CoreClient
 
@@ -85,7 +112,7 @@ def build_client(
     return StaticClient(url, getter)
 
 
-def check_registry_url(url: str, config_path: Path) -> None:
+def check_registry_url(url: str, config_path: Path | str) -> None:
     """Refuse a malformed registry URL before any request, without printing it: what does
     not parse may hold a password where the host or port should be."""
     where = f"{config_path}: registry.url (or REGISTRY_URL)"
