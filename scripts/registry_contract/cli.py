@@ -15,6 +15,7 @@ from . import __version__
 from .errors import ContractError, ExitCode
 from .redact import redact
 from .startup import defer_rfc3987_syntax
+from .text import one_line, printable
 
 # Like any command killed by SIGPIPE: the reader of standard output stopped reading.
 OUTPUT_CLOSED = 128 + 13
@@ -93,7 +94,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ContractError as e:
         _print_error(str(e))
         for problem in getattr(e, "problems", ()):
-            print(f"  - {redact(problem)}", file=sys.stderr)
+            print(f"  - {one_line(redact(problem))}", file=sys.stderr)
         if debug:
             _print_traceback()
         return int(e.exit_code)
@@ -142,8 +143,8 @@ def run() -> NoReturn:
 def _print_traceback() -> None:
     import traceback
 
-    print(redact(traceback.format_exc()), file=sys.stderr)
+    print(printable(redact(traceback.format_exc())), file=sys.stderr)
 
 
 def _print_error(message: str) -> None:
-    print(f"registry-contract: error: {redact(message)}", file=sys.stderr)
+    print(f"registry-contract: error: {one_line(redact(message))}", file=sys.stderr)

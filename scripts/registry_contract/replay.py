@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 import orjson
 
 from .errors import UsageError
+from .text import one_line
 
 if TYPE_CHECKING:
     from .validation import Issue, SchemaValidator
@@ -168,22 +169,23 @@ def render_replay_text(result: ReplayResult) -> str:
     rate = f"{result.pass_rate:.2%}"
     speed = f", {result.samples / result.seconds:,.0f} samples/s" if result.seconds else ""
     lines = [
-        f"registry-contract: {verdict} - {result.file} against "
+        f"registry-contract: {verdict} - {one_line(result.file)} against "
         f"{result.schema}@{result.track} (version {result.version})",
         f"  {result.samples} sample(s): {result.passed} passed ({rate}), {result.failed} failed"
         f" ({result.unparseable} unparseable); {result.seconds:.2f} s{speed}",
     ]
     if not result.fast:
-        lines.append(f"  note: checked by python-jsonschema alone: {result.slow_reason}")
+        lines.append(f"  note: checked by python-jsonschema alone: {one_line(result.slow_reason)}")
     if result.rules:
         lines.append("  failing samples by rule (keyword at schema pointer):")
         for (rule, schema_path), count in _by_count(result.rules):
-            lines.append(f"    {count:>9}  {rule} at {schema_path or '(root)'}")
+            lines.append(f"    {count:>9}  {one_line(rule)} at {one_line(schema_path or '(root)')}")
     if result.failures:
         lines.append(f"  first {len(result.failures)} failing sample(s):")
         for f in result.failures:
-            where = f" at {f.path or '(root)'}" if f.path is not None else ""
-            lines.append(f"    {result.file}:{f.line}{where}: {f.message} [{f.rule}]")
+            where = f" at {one_line(f.path or '(root)')}" if f.path is not None else ""
+            message = f"{one_line(f.message)} [{one_line(f.rule)}]"
+            lines.append(f"    {one_line(result.file)}:{f.line}{where}: {message}")
     return "\n".join(lines) + "\n"
 
 

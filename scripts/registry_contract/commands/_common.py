@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 from ..errors import ExitCode, UsageError
 from ..redact import redact
+from ..text import emit
 
 if TYPE_CHECKING:
     from ..config import Config
@@ -55,7 +56,7 @@ def emit_result(result: GateResult, args: argparse.Namespace, config: Config | N
     report_dir = getattr(args, "report_dir", None)
     paths = write_reports(result, Path(report_dir), locations, env) if report_dir else {}
     as_json = args.format == "json"
-    sys.stdout.write(redact(render_json(result) if as_json else render_text(result)))
+    emit(render_json(result) if as_json else render_text(result), as_json=as_json)
     sys.stdout.flush()
     # Workflow commands go to stderr when stdout must stay one JSON document.
     publish_result(result, args, env, locations, paths, sys.stderr if as_json else sys.stdout)

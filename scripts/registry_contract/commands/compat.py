@@ -5,11 +5,11 @@ from __future__ import annotations
 import argparse
 import json
 import re
-import sys
 from pathlib import Path
 from typing import Any
 
 from ..errors import ExitCode, UsageError
+from ..text import emit, excerpt, one_line
 from ._common import command_line, emit_result, load_config_from
 
 HELP = "check two schema versions for compatibility, with rule ids and witness payloads"
@@ -42,9 +42,9 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError(f"--level {args.level!r} is not one of {', '.join(LEVELS)}")
     verdict = check_compatibility(_load(args, args.old), _load(args, args.new), level)
     if args.format == "json":
-        sys.stdout.write(json.dumps(verdict.to_dict(), indent=2) + "\n")
+        emit(json.dumps(verdict.to_dict(), indent=2) + "\n", as_json=True)
     else:
-        sys.stdout.write(render_verdict(args.old, args.new, verdict))
+        emit(render_verdict(args.old, args.new, verdict))
     return int(ExitCode.PASSED if verdict.compatible else ExitCode.VIOLATIONS)
 
 
@@ -98,10 +98,13 @@ def _load(args: argparse.Namespace, spec: str) -> Any:
 def render_verdict(old: str, new: str, verdict: Any) -> str:
     breaking = [c for c in verdict.changes if c.breaking]
     state = "compatible" if verdict.compatible else f"NOT compatible ({len(breaking)} breaking)"
-    lines = [f"{old} -> {new}: {verdict.level} {state}, {len(verdict.changes)} change(s)"]
+    head = f"{one_line(old)} -> {one_line(new)}: {verdict.level} {state}"
+    lines = [f"{head}, {len(verdict.changes)} change(s)"]
     for change in verdict.changes:
         mark = "breaking" if change.breaking else "ok      "
-        lines.append(f"  {mark} {change.rule} at {change.path or '/'}: {change.message}")
+        where = f"{one_line(change.rule)} at {one_line(change.path or '/')}"
+        lines.append(f"  {mark} {where}: {one_line(excerpt(change.message))}")
         if change.has_witness:
-            lines.append(f"           witness: {json.dumps(change.witness, sort_keys=True)}")
+            witness = json.dumps(change.witness, sort_keys=True, default=str)
+            lines.append(f"           witness: {excerpt(witness)}")
     return "\n".join(lines) + "\n"

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import argparse
 import json
-import sys
 from typing import TYPE_CHECKING
 
+from ..text import emit, excerpt, one_line
 from ._common import load_config_from
 
 if TYPE_CHECKING:
@@ -28,7 +28,7 @@ def run(args: argparse.Namespace) -> int:
     config = load_config_from(args)
     lock = load_verified_lock(config)
     report, _live = compare_with_registry(config, lock)
-    sys.stdout.write(render_drift(report, args.format))
+    emit(render_drift(report, args.format), as_json=args.format == "json")
     return 1 if report.drifted else 0
 
 
@@ -47,12 +47,14 @@ def _status(entry: DriftEntry) -> str:
 
 def render_text(report: DriftReport) -> str:
     head = "drift found" if report.drifted else "no drift"
-    lines = [f"registry-contract drift: {head} against {report.registry}"]
+    lines = [f"registry-contract drift: {head} against {one_line(report.registry)}"]
     width = max((len(e.schema) for e in report.entries), default=0)
     for e in report.entries:
-        lines.append(f"  {e.schema:<{width}}  {e.track}  {_status(e)}")
+        name, track = one_line(e.schema), one_line(e.track)
+        lines.append(f"  {name:<{width}}  {track}  {one_line(_status(e))}")
         lines += [
-            f"      breaking {c['rule']} at {c['path']}: {c['message']}"
+            f"      breaking {one_line(c['rule'])} at {one_line(c['path'])}: "
+            f"{one_line(excerpt(str(c['message'])))}"
             for c in e.breaking_changes()
         ]
     if report.drifted:

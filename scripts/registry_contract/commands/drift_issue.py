@@ -38,6 +38,7 @@ def run(args: argparse.Namespace) -> int:
     from ..errors import RegistryError
     from ..gate import load_verified_lock
     from ..github import ActionsEnv
+    from ..text import one_line
 
     env = ActionsEnv.from_environ(os.environ)
     config = load_config_from(args)
@@ -60,7 +61,7 @@ def run(args: argparse.Namespace) -> int:
         done = client.close_issue(args.label, comment)
         what = f"issue #{done.number} closed" if done.action == "closed" else "no issue open"
         line = f"no drift: {what}"
-    print(f"registry-contract: {line}")
+    print(f"registry-contract: {one_line(line)}")
     outputs = {
         "drift": "true" if report.drifted else "false",
         "issue": str(done.number or ""),

@@ -34,6 +34,7 @@ def run(args: argparse.Namespace) -> int:
     from ..errors import UsageError
     from ..registry.auth import is_loopback
     from ..registry.serve import LockServer, LockSnapshot
+    from ..text import one_line
 
     lock_dir = Path(args.lock_dir) if args.lock_dir else load_config_from(args).lock_dir
     snapshot = LockSnapshot(lock_dir)
@@ -52,7 +53,7 @@ def run(args: argparse.Namespace) -> int:
         )
     # Set both explicitly: a shell's background job starts with SIGINT ignored.
     previous = {s: signal.signal(s, _stop) for s in (signal.SIGINT, signal.SIGTERM)}
-    print(f"serving {lock_dir} on {server.url}", flush=True)
+    print(f"serving {one_line(lock_dir)} on {server.url}", flush=True)
     try:
         server.serve_forever()
     except (KeyboardInterrupt, _Stop):

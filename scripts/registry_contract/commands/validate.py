@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -55,6 +54,7 @@ def run_replay(args: argparse.Namespace) -> int:
     from ..gate import load_verified_lock
     from ..redact import redact
     from ..replay import ReplayResult, render_replay_json, render_replay_text, replay_samples
+    from ..text import emit
 
     if not (args.samples and args.schema):
         raise UsageError(
@@ -79,7 +79,8 @@ def run_replay(args: argparse.Namespace) -> int:
     as_json = render_replay_json(result)
     if args.report:
         write_text(Path(args.report), redact(as_json))
-    sys.stdout.write(redact(as_json if args.format == "json" else render_replay_text(result)))
+    as_text = args.format == "text"
+    emit(render_replay_text(result) if as_text else as_json, as_json=not as_text)
     return int(ExitCode.VIOLATIONS if result.failed else ExitCode.PASSED)
 
 
