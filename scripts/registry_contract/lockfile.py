@@ -15,7 +15,7 @@ from .errors import LockError
 
 LOCK_FILE = "lock.json"
 LOCK_VERSION = 1
-_NAME = re.compile(r"^(?!.*\.\.)[A-Za-z0-9._-]+$")
+_NAME = re.compile(r"^(?!.*\.\.)[A-Za-z0-9._-]+\Z")
 
 
 @dataclass(frozen=True)

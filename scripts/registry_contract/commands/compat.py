@@ -13,7 +13,7 @@ from ..text import emit, excerpt, one_line
 from ._common import command_line, emit_result, load_config_from
 
 HELP = "check two schema versions for compatibility, with rule ids and witness payloads"
-_LOCKED = re.compile(r"^(?P<name>[A-Za-z0-9._-]+)@(?P<track>[A-Za-z0-9._-]+)$")
+_LOCKED = re.compile(r"(?P<name>[A-Za-z0-9._-]+)@(?P<track>[A-Za-z0-9._-]+)")
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -82,7 +82,7 @@ def _load(args: argparse.Namespace, spec: str) -> Any:
         except Exception as e:  # JSONDecodeError, YAMLError, UnicodeDecodeError, OSError
             first = str(e).splitlines()[0] if str(e) else type(e).__name__
             raise UsageError(f"{path}: not a readable JSON/YAML schema ({first})") from e
-    match = _LOCKED.match(spec)
+    match = _LOCKED.fullmatch(spec)
     if match is None:
         raise UsageError(f"{spec}: no such file, and not NAME@TRACK", hint="check the argument")
     from ..gate import load_verified_lock
