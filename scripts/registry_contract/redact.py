@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import dataclasses
 import os
+from typing import Any, TypeVar, cast
+
+T = TypeVar("T")
 
 SECRET_VARIABLES = ("REGISTRY_TOKEN", "REGISTRY_PASSWORD", "GITHUB_TOKEN", "GH_TOKEN")
 MASK = "***"
@@ -19,3 +23,25 @@ def redact(text: str) -> str:
     for value in secret_values():
         text = text.replace(value, MASK)
     return text
+
+
+def redact_data(value: T) -> T:
+    """`value` with every secret redacted from each string in it (dataclasses, lists, dicts), so
+    a renderer escapes text that holds no secret: JSON, XML and Markdown escaping would change a
+    secret with '"', '&', '_' or '*' in it out of `redact`'s reach."""
+    if not secret_values():
+        return value
+    return cast(T, _redacted(value))
+
+
+def _redacted(value: Any) -> Any:
+    if isinstance(value, str):
+        return redact(value)
+    if isinstance(value, list | tuple):
+        return type(value)(_redacted(v) for v in value)
+    if isinstance(value, dict):
+        return type(value)({_redacted(k): _redacted(v) for k, v in value.items()})
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        changes = {f.name: _redacted(getattr(value, f.name)) for f in dataclasses.fields(value)}
+        return dataclasses.replace(value, **changes)
+    return value

@@ -8,10 +8,10 @@ import os
 import shlex
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from ..errors import ExitCode, UsageError
-from ..redact import redact
+from ..redact import redact, redact_data
 from ..text import emit
 
 if TYPE_CHECKING:
@@ -51,6 +51,7 @@ def emit_result(result: GateResult, args: argparse.Namespace, config: Config | N
 
     env = ActionsEnv.from_environ(os.environ)
     locations = locations_for(config, args, env)
+    result = redact_data(result)
     if args.report:
         write_text(Path(args.report), redact(render_json(result)))
     report_dir = getattr(args, "report_dir", None)
@@ -100,17 +101,34 @@ def locations_for(config: Config | None, args: argparse.Namespace, env: ActionsE
     return Locations(root=workspace_relative(config.root, env.workspace), lock_dir=lock_dir)
 
 
+# A report.json may come from a fork's job: far more than any real run writes is refused unread.
+REPORT_LIMIT = 64 * 2**20
+
+
 def read_report(path: str) -> GateResult:
     """A GateResult from a JSON report file written by an earlier run."""
     from ..report.parse import result_from_report
 
     try:
-        data = json.loads(Path(path).read_text("utf-8"))
+        with Path(path).open("rb") as handle:
+            raw = handle.read(REPORT_LIMIT + 1)
     except OSError as e:
         raise UsageError(f"report {path}: cannot read ({e.strerror})", hint="check the path") from e
-    except ValueError as e:
-        raise UsageError(f"report {path}: not JSON ({e})", hint="pass the report.json") from e
-    return result_from_report(data, f"report {path}")
+    if len(raw) > REPORT_LIMIT:
+        raise UsageError(
+            f"report {path}: larger than {REPORT_LIMIT // 2**20} MiB, not a report this tool wrote",
+            hint="pass the report.json written by `registry-contract gate --report-dir DIR`",
+        )
+    try:
+        data = json.loads(raw, parse_constant=_refuse_constant)
+    except (ValueError, RecursionError) as e:
+        detail = "nested too deeply" if isinstance(e, RecursionError) else str(e)
+        raise UsageError(f"report {path}: not JSON ({detail})", hint="pass the report.json") from e
+    return redact_data(result_from_report(data, f"report {path}"))
+
+
+def _refuse_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not JSON")
 
 
 def write_text(path: Path, text: str) -> None:

@@ -63,31 +63,42 @@ def render_text(report: DriftReport) -> str:
 
 
 def render_markdown(report: DriftReport) -> str:
+    """The drift issue's and the refresh pull request's body: the registry's text (versions,
+    rules, messages) is untrusted, so every value is escaped or a code span."""
+    from ..report.mdtext import code, escape
+
     head = "drift found" if report.drifted else "no drift"
     lines = [
         f"### registry-contract drift: {head}",
         "",
-        f"Registry: `{report.registry}`",
+        f"Registry: {code(report.registry or '-')}",
         "",
         "| Schema | Track | Status | Lock | Registry | Compatibility |",
         "| --- | --- | --- | --- | --- | --- |",
     ]
     lines += [
-        f"| `{e.schema}` | {e.track} | {e.status} | {e.old_version or '-'} | "
-        f"{e.new_version or '-'} | {e.verdict() or '-'} |"
+        "| "
+        + " | ".join(
+            [
+                code(e.schema, table=True),
+                code(e.track, table=True),
+                escape(str(e.status)),
+                escape(str(e.old_version or "-")),
+                escape(str(e.new_version or "-")),
+                escape(e.verdict() or "-"),
+            ]
+        )
+        + " |"
         for e in report.entries
     ]
     breaking = [(e, c) for e in report.entries for c in e.breaking_changes()]
     if breaking:
         lines += ["", "**Breaking changes**", ""]
         lines += [
-            f"- `{e.schema}@{e.track}` {c['rule']} at `{c['path']}`: {_cell(c['message'])}"
+            f"- {code(f'{e.schema}@{e.track}')} {code(str(c['rule']))} at "
+            f"{code(str(c['path']))}: {escape(excerpt(str(c['message'])))}"
             for e, c in breaking
         ]
     if report.drifted:
         lines += ["", "Run `registry-contract lock` to update the lock, then review and commit it."]
     return "\n".join(lines) + "\n"
-
-
-def _cell(text: str) -> str:
-    return str(text).replace("\r", " ").replace("\n", " ")

@@ -52,7 +52,7 @@ def run(args: argparse.Namespace) -> int:
 
 def run_replay(args: argparse.Namespace) -> int:
     from ..gate import load_verified_lock
-    from ..redact import redact
+    from ..redact import redact, redact_data
     from ..replay import ReplayResult, render_replay_json, render_replay_text, replay_samples
     from ..text import emit
 
@@ -76,6 +76,7 @@ def run_replay(args: argparse.Namespace) -> int:
     replay_samples(
         Path(args.samples), build_validator(config, lock, name, track), result, args.first
     )
+    result = redact_data(result)
     as_json = render_replay_json(result)
     if args.report:
         write_text(Path(args.report), redact(as_json))

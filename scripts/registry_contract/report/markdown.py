@@ -83,7 +83,7 @@ def _counts(result: GateResult) -> str:
     line = " · ".join(parts) + f" · **{plural(len(violations), 'violation')}**"
     kinds = []
     for kind in dict.fromkeys(f.kind for f in violations):
-        one, many = _KIND_LABELS.get(kind, (kind, kind))
+        one, many = _KIND_LABELS.get(kind) or (escape(kind), escape(kind))
         kinds.append(plural(sum(1 for f in violations if f.kind == kind), one, many))
     if kinds:
         line += f" ({', '.join(kinds)})"
