@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from .dialect import DEFAULT_DIALECT_NAME
 from .errors import ConfigError
+from .fixtures import MAX_FIXTURE_BYTES
 
 if TYPE_CHECKING:
     from .fastpath import FastPath
@@ -66,6 +67,7 @@ class Config:
     open_content_model: str
     undecidable: str
     exemptions: tuple[Exemption, ...]
+    max_fixture_bytes: int = MAX_FIXTURE_BYTES
 
     @property
     def root(self) -> Path:
@@ -233,4 +235,5 @@ def _build(raw: dict[str, Any], path: Path, env: Mapping[str, str]) -> Config:
         open_content_model=raw.get("open-content-model", "exact"),
         undecidable=raw.get("undecidable", "breaking"),
         exemptions=exemptions,
+        max_fixture_bytes=raw.get("max-fixture-bytes", MAX_FIXTURE_BYTES),
     )

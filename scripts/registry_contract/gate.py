@@ -7,12 +7,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
-from .fixtures import Fixture, discover_fixture_files, load_fixtures
-from .lockfile import load_intact_lock
+from .fixtures import Fixture, load_fixtures, refused_outside, scan_fixtures
+from .lockfile import load_intact_lock, public_url
 from .model import (
     DEPRECATED_TRACK,
     FALLBACK,
     INVALID_FIXTURE,
+    REGISTRY,
     Finding,
     FixtureResult,
     GateResult,
@@ -72,9 +73,34 @@ def load_gate_lock(
         return load_verified_lock(config), {}
     from .drift import check_live_registry
 
-    return check_live_registry(
-        config, result, load_verified_lock, require_registry=options.require_registry
+    try:
+        return check_live_registry(
+            config, result, load_verified_lock, require_registry=options.require_registry
+        )
+    except RecursionError as e:  # a registry's schema nested too deeply to read or compare
+        return _degrade_to_lock(config, options, result, e)
+
+
+def _degrade_to_lock(
+    config: Config, options: GateOptions, result: GateResult, error: RecursionError
+) -> tuple[Lock, dict[str, str]]:
+    """The lock alone, and a warning, when the registry served what could not be compared."""
+    from .errors import RegistryError
+    from .lockfile import LOCK_FILE
+
+    message = f"{public_url(config.registry.url)}: a schema is nested too deeply to read or compare"
+    if options.require_registry or not (config.lock_dir / LOCK_FILE).is_file():
+        raise RegistryError(message, hint="fix the schema in the registry") from error
+    result.findings.append(
+        Finding(
+            kind=REGISTRY,
+            severity="warning",
+            schema="*",
+            rule="registry-unreadable",
+            message=f"{message}; validated against {config.lock_dir.name}/ only",
+        )
     )
+    return load_verified_lock(config), dict.fromkeys(config.schemas, "unknown")
 
 
 def load_verified_lock(config: Config) -> Lock:
@@ -170,7 +196,12 @@ def check_fixtures(
     """Validate every fixture file of one schema and record results and findings."""
     if schema.fixtures is None:
         return
-    for track, expected, path in discover_fixture_files(schema.fixtures):
+    scan = scan_fixtures(schema.fixtures)
+    for track, expected, path in scan.outside:
+        if only_track in (None, track):
+            fixture = refused_outside(schema.name, track, expected, path)
+            result.findings.append(_unparseable(config, fixture))
+    for track, expected, path in scan.files:
         if track is not None and (schema.name, track) not in validators:
             if only_track in (None, track):
                 result.findings.append(_untracked(config, schema, track, path))
@@ -180,7 +211,7 @@ def check_fixtures(
         if not targets:
             continue
         shown = display_path(config, path)
-        for fixture in load_fixtures(schema.name, track, expected, path):
+        for fixture in load_fixtures(schema.name, track, expected, path, config.max_fixture_bytes):
             if fixture.error is not None:
                 result.findings.append(_unparseable(config, fixture))
             for target in targets:
@@ -216,12 +247,34 @@ def _unparseable(config: Config, fixture: Fixture) -> Finding:
         track=fixture.track,
         file=display_path(config, fixture.file),
         line=fixture.line,
-        rule="unparseable-fixture",
+        rule=fixture.rule,
         message=f"{fixture.error}; fix the file or move it out of the fixtures folder",
     )
 
 
 def _check_one(
+    file: str, fixture: Fixture, track: str, validator: SchemaValidator, result: GateResult
+) -> bool:
+    try:
+        return _validate_one(file, fixture, track, validator, result)
+    except RecursionError:  # a payload (or a recursive schema's path through it) too deep
+        result.findings.append(
+            Finding(
+                kind=INVALID_FIXTURE,
+                severity="error",
+                schema=fixture.schema,
+                track=track,
+                file=file,
+                line=fixture.line,
+                rule="fixture-too-deep",
+                message=f"nested too deeply for {fixture.schema}@{track} to be checked "
+                "(Python's recursion limit); make the payload shallower",
+            )
+        )
+        return False
+
+
+def _validate_one(
     file: str, fixture: Fixture, track: str, validator: SchemaValidator, result: GateResult
 ) -> bool:
     if fixture.expected == "invalid":
