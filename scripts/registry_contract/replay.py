@@ -7,7 +7,7 @@ import json
 import time
 import zlib
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -16,12 +16,14 @@ from typing import TYPE_CHECKING, Any
 import orjson
 
 from .errors import UsageError
-from .text import one_line
+from .fixtures import MAX_FIXTURE_BYTES, parse_json
+from .text import excerpt, one_line
 
 if TYPE_CHECKING:
     from .validation import Issue, SchemaValidator
 
 UNPARSEABLE = "unparseable"
+TOO_DEEP = "too-deep"
 # orjson turns integers beyond 64 bits into floats, so a line with 19 digits in a row goes to
 # json; mapping digits to "0" and finding the run is several times faster than a regex.
 _DIGITS_TO_ZERO = bytes(b if b == 48 else 48 if 48 < b <= 57 else 120 for b in range(256))
@@ -68,11 +70,15 @@ class ReplayResult:
 
 
 def replay_samples(
-    path: Path, validator: SchemaValidator, result: ReplayResult, first: int
+    path: Path,
+    validator: SchemaValidator,
+    result: ReplayResult,
+    first: int,
+    max_line_bytes: int = MAX_FIXTURE_BYTES,
 ) -> None:
     """Validate every line of `path`, filling `result`; explains failures with the reference."""
     started = time.perf_counter()
-    with open_lines(path) as lines:
+    with open_lines(path, max_line_bytes) as lines:
         _replay(lines, validator, result, first)
     result.fast = validator.fast
     result.slow_reason = validator.slow_reason
@@ -80,8 +86,9 @@ def replay_samples(
 
 
 @contextmanager
-def open_lines(path: Path) -> Iterator[Iterable[bytes]]:
-    """The file's lines, gunzipped when it starts with the gzip magic bytes."""
+def open_lines(path: Path, max_line_bytes: int = MAX_FIXTURE_BYTES) -> Iterator[Iterable[bytes]]:
+    """The file's lines, gunzipped when it starts with the gzip magic bytes; a line longer than
+    `max_line_bytes` (a gzip bomb inflates to one endless line) stops the run with an error."""
     try:
         raw = path.open("rb")
     except OSError as e:
@@ -91,17 +98,30 @@ def open_lines(path: Path) -> Iterator[Iterable[bytes]]:
     with raw:
         gzipped = raw.peek(2)[:2] == b"\x1f\x8b"
         try:
-            yield gzip.GzipFile(fileobj=raw, mode="rb") if gzipped else raw
+            stream = gzip.GzipFile(fileobj=raw, mode="rb") if gzipped else raw
+            yield _bounded_lines(stream.readline, max_line_bytes, path)
         except (OSError, EOFError, zlib.error) as e:  # a corrupt or truncated gzip stream
             raise UsageError(f"--samples {path}: cannot read ({e})", hint="check the file") from e
+
+
+def _bounded_lines(readline: Callable[[int], bytes], limit: int, path: Path) -> Iterator[bytes]:
+    for number, line in enumerate(iter(lambda: readline(limit + 1), b""), start=1):
+        if len(line) > limit and not line.endswith(b"\n"):
+            raise UsageError(
+                f"--samples {path}: line {number} is longer than max-fixture-bytes "
+                f"({limit} bytes); stopped reading",
+                hint="one line holds one payload: check the file (a gzip bomb?), or raise "
+                "max-fixture-bytes in the config",
+            )
+        yield line
 
 
 def _replay(
     lines: Iterable[bytes], validator: SchemaValidator, result: ReplayResult, first: int
 ) -> None:
     """orjson parses a line about three times faster than json; where the two could differ
-    (integers beyond 64 bits, NaN, lone surrogates: orjson refuses or rounds them), json does,
-    and those payloads go through the full plain-JSON check."""
+    (integers beyond 64 bits, lone surrogates: orjson refuses or rounds them), json does, and
+    those payloads go through the full plain-JSON check; NaN and Infinity are refused by both."""
     fast_loads = orjson.loads
     digits_to_zero = _DIGITS_TO_ZERO
     passes_fast = validator.passes_fast
@@ -115,8 +135,8 @@ def _replay(
             payload = _UNPARSED
         if payload is _UNPARSED:
             try:
-                payload = json.loads(line)
-            except (ValueError, RecursionError) as e:
+                payload = parse_json(line)
+            except ValueError as e:
                 if line.strip():
                     samples += 1
                     _unparseable(result, number, e, first)
@@ -128,7 +148,14 @@ def _replay(
         if passes_fast_json(payload, line) if plain else passes_fast(payload):
             passed += 1
             continue
-        issues = validator.check(payload)
+        try:
+            issues = validator.check(payload)
+        except RecursionError:  # too deep for the reference to explain: a failure, not a crash
+            result.rules[(TOO_DEEP, "")] += 1
+            if len(result.failures) < first:
+                message = "nested too deeply to check; make the payload shallower"
+                result.failures.append(SampleFailure(number, TOO_DEEP, None, None, message))
+            continue
         if not issues:  # jsonschema-rs was stricter than the reference; the reference wins
             passed += 1
             continue
@@ -151,16 +178,12 @@ def _failure(result: ReplayResult, number: int, issues: list[Issue], first: int)
         result.rules[rule] += 1
     if len(result.failures) < first:
         best = issues[0]
-        message = _shorten(best.message)
+        message = excerpt(best.message, MESSAGE_LIMIT)
         if len(issues) > 1:
             message += f" (and {len(issues) - 1} more)"
         result.failures.append(
             SampleFailure(number, best.keyword, best.path, best.schema_path, message)
         )
-
-
-def _shorten(message: str) -> str:
-    return message if len(message) <= MESSAGE_LIMIT else message[: MESSAGE_LIMIT - 3] + "..."
 
 
 def render_replay_text(result: ReplayResult) -> str:

@@ -19,7 +19,7 @@ _ESCAPE_BY_CHAR = {"\n": "\\n", "\r": "\\r"}
 # `##[command]` anywhere in it; the tool's own commands are written by report/annotations.py.
 _COMMAND_START = re.compile(r"^(\s*)::", re.MULTILINE)
 _OLD_COMMAND = "##["
-EXCERPT_LIMIT = 300  # characters of a payload, message or name quoted in a report
+EXCERPT_LIMIT = 1000  # characters of a payload, message or name quoted in a report
 
 
 def _escape(match: re.Match[str]) -> str:

@@ -73,9 +73,8 @@ def run_replay(args: argparse.Namespace) -> int:
     name, track = pick_schema(config, lock, args.schema)
     entry = lock.entry(name, track)
     result = ReplayResult(args.samples, name, track, entry.version if entry else None)
-    replay_samples(
-        Path(args.samples), build_validator(config, lock, name, track), result, args.first
-    )
+    validator = build_validator(config, lock, name, track)
+    replay_samples(Path(args.samples), validator, result, args.first, config.max_fixture_bytes)
     result = redact_data(result)
     as_json = render_replay_json(result)
     if args.report:
