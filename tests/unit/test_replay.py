@@ -72,11 +72,16 @@ def test_unparseable_and_non_utf8_lines_are_failures_with_a_reason(tmp_path: Pat
     assert second.line == 2 and second.message == "not parseable as JSON: not UTF-8"
 
 
-def test_nan_goes_to_the_reference(tmp_path: Path) -> None:
-    schema = {"not": {"type": "number"}}
-    result = replay(write_lines(tmp_path / "s.jsonl", "NaN", '"s"'), schema)
-    assert (result.samples, result.passed) == (2, 1)
-    assert result.failures[0].rule == "not"
+def test_nan_and_infinity_are_not_json_samples(tmp_path: Path) -> None:
+    schema = {"not": {"type": "string"}}
+    lines = write_lines(tmp_path / "s.jsonl", "NaN", "-Infinity", "1e999", "[1.5]")
+    result = replay(lines, schema)
+    assert (result.samples, result.passed, result.unparseable) == (4, 1, 3)
+    assert [f.message for f in result.failures] == [
+        "not parseable as JSON: NaN is not a JSON value",
+        "not parseable as JSON: -Infinity is not a JSON value",
+        "not parseable as JSON: 1e999 is beyond the range of a JSON number (a double)",
+    ]
 
 
 def test_the_reference_wins_when_jsonschema_rs_is_stricter(tmp_path: Path) -> None:
