@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import json
 import os
 from typing import Any, TypeVar, cast
 
@@ -13,9 +14,12 @@ MASK = "***"
 
 
 def secret_values() -> list[str]:
-    """The secret values present in the environment, longest first."""
+    """The secret values present in the environment, longest first, each also as Python's repr
+    and JSON quote it: a library's message (`'...' is not one of [...]`) holds the quoted form,
+    which has a backslash doubled or a quote escaped where the value had one."""
     values = {os.environ.get(name, "") for name in SECRET_VARIABLES}
-    return sorted((v for v in values if len(v) >= 4), key=len, reverse=True)
+    quoted = {form for v in values for form in (repr(v)[1:-1], json.dumps(v)[1:-1])}
+    return sorted((v for v in values | quoted if len(v) >= 4), key=len, reverse=True)
 
 
 def redact(text: str) -> str:

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import shlex
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from ..errors import ExitCode, UsageError
 from ..redact import redact, redact_data
@@ -107,6 +106,7 @@ REPORT_LIMIT = 64 * 2**20
 
 def read_report(path: str) -> GateResult:
     """A GateResult from a JSON report file written by an earlier run."""
+    from ..fixtures import parse_json
     from ..report.parse import result_from_report
 
     try:
@@ -120,15 +120,10 @@ def read_report(path: str) -> GateResult:
             hint="pass the report.json written by `registry-contract gate --report-dir DIR`",
         )
     try:
-        data = json.loads(raw, parse_constant=_refuse_constant)
-    except (ValueError, RecursionError) as e:
-        detail = "nested too deeply" if isinstance(e, RecursionError) else str(e)
-        raise UsageError(f"report {path}: not JSON ({detail})", hint="pass the report.json") from e
+        data = parse_json(raw)
+    except ValueError as e:
+        raise UsageError(f"report {path}: not JSON ({e})", hint="pass the report.json") from e
     return redact_data(result_from_report(data, f"report {path}"))
-
-
-def _refuse_constant(name: str) -> Any:
-    raise ValueError(f"{name} is not JSON")
 
 
 def write_text(path: Path, text: str) -> None:
