@@ -201,6 +201,11 @@ def _load_lines(
 def _first_line(error: Exception) -> str:
     if isinstance(error, RecursionError):
         return "not parseable: nested too deeply to read"
+    problem = getattr(error, "problem", None)  # a YAML error: its context, then its problem
+    if problem:
+        return (
+            f"not parseable: {'; '.join(filter(None, [getattr(error, 'context', None), problem]))}"
+        )
     text = str(error).strip().splitlines()
     return f"not parseable: {text[0] if text else type(error).__name__}"
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
@@ -198,9 +198,10 @@ def check_fixtures(
         return
     scan = scan_fixtures(schema.fixtures)
     for track, expected, path in scan.outside:
-        if only_track in (None, track):
+        if only_track in (None, track):  # named as the link, not as where it leads
             fixture = refused_outside(schema.name, track, expected, path)
-            result.findings.append(_unparseable(config, fixture))
+            shown = f"{display_path(config, path.parent)}/{path.name}"
+            result.findings.append(replace(_unparseable(config, fixture), file=shown))
     for track, expected, path in scan.files:
         if track is not None and (schema.name, track) not in validators:
             if only_track in (None, track):

@@ -179,3 +179,16 @@ def test_secrets_with_markup_characters_are_redacted_before_any_escaping(
         assert not [piece for piece in PIECES if piece in text], text
     assert "'***' is not one of" in out
     assert "\\*\\*\\*" in gh.comments(REPO, 7)[0]["body"]
+
+
+def test_the_drift_markdown_escapes_the_registrys_text(example: Path, cli: Cli) -> None:
+    hostile = "<img src=x> @everyone https://evil.example [go](https://evil.example)"
+    path = example / "examples" / "schemas" / "telemetry.FeedbackEvent" / "v2.json"
+    schema = json.loads(path.read_text())
+    schema["properties"][hostile] = {"type": "string"}
+    schema["required"].append(hostile)
+    path.write_text(json.dumps(schema))
+    code, out, err = cli("drift", "--format", "markdown")
+    assert code == 1, err
+    assert "NEW requires property" in out
+    assert_inert(out)
