@@ -9,6 +9,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
+from .paths import printable_name
+
 EXPECTATIONS = ("valid", "invalid")
 SUFFIXES = {".json": "json", ".yaml": "yaml", ".yml": "yaml", ".jsonl": "lines", ".ndjson": "lines"}
 # The default of the config's `max-fixture-bytes`: a fixture is one hand-made or captured
@@ -57,13 +59,14 @@ def scan_fixtures(root: Path) -> FixtureScan:
     for expected in EXPECTATIONS:
         _add(scan, inside, None, expected, root / expected)
     for track_dir in sorted(p for p in root.iterdir() if p.is_dir()):
-        if track_dir.name in EXPECTATIONS:
+        track = printable_name(track_dir.name)
+        if track in EXPECTATIONS:
             continue
         if not inside(track_dir):
-            scan.outside.append((track_dir.name, "valid", track_dir))
+            scan.outside.append((track, "valid", track_dir))
             continue
         for expected in EXPECTATIONS:
-            _add(scan, inside, track_dir.name, expected, track_dir / expected)
+            _add(scan, inside, track, expected, track_dir / expected)
     return scan
 
 

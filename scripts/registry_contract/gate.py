@@ -19,7 +19,7 @@ from .model import (
     GateResult,
     SchemaReport,
 )
-from .paths import display_path
+from .paths import display_path, printable_name
 from .validation import SchemaValidator, build_locked_refs, check_remote_refs
 
 if TYPE_CHECKING:
@@ -200,7 +200,7 @@ def check_fixtures(
     for track, expected, path in scan.outside:
         if only_track in (None, track):  # named as the link, not as where it leads
             fixture = refused_outside(schema.name, track, expected, path)
-            shown = f"{display_path(config, path.parent)}/{path.name}"
+            shown = f"{display_path(config, path.parent)}/{printable_name(path.name)}"
             result.findings.append(replace(_unparseable(config, fixture), file=shown))
     for track, expected, path in scan.files:
         if track is not None and (schema.name, track) not in validators:

@@ -10,10 +10,11 @@ from .redact import redact
 
 # Line breaks of any kind (LF, CR, NEL, LS, PS) and the other C0/C1 control characters; a tab
 # is harmless. Each would let a name or message start a line of its own in the runner's log.
-_UNSAFE = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f\u2028\u2029]")
+# Lone surrogates (a file name's bytes that are not UTF-8) cannot be written at all.
+_UNSAFE = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff]")
 # In a JSON document a raw LF or tab is layout; anything else here can only be in a string
 # (json.dumps(..., ensure_ascii=False) keeps U+2028 and the C1 controls raw).
-_UNSAFE_IN_JSON = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029]")
+_UNSAFE_IN_JSON = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff]")
 _ESCAPE_BY_CHAR = {"\n": "\\n", "\r": "\\r"}
 # The runner reads `::command::` at the start of a line (after blanks) and the older
 # `##[command]` anywhere in it; the tool's own commands are written by report/annotations.py.

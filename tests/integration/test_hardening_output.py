@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import random
 import re
 import subprocess
@@ -184,4 +185,20 @@ def test_a_registrys_schema_type_stays_on_its_line(
     project({"api": "confluent", "url": hostile_confluent, "allow-insecure-http": True})
     code, out, err = cli("lock")
     assert code == 3 and "AVROn0" in err and len(err.strip().split("\n")) == 1
+    assert_printable(out, err)
+
+
+def test_file_and_folder_names_that_are_not_utf8_are_shown_escaped(
+    actions_env: Path, cli: Cli
+) -> None:
+    fixtures = os.fsencode(actions_env / VALID.parent)
+    (Path(os.fsdecode(fixtures + b"/valid/bad\xff.json"))).write_text("{}")
+    track = Path(os.fsdecode(fixtures + b"/v\xfe/valid"))
+    track.mkdir(parents=True)
+    (track / "x.json").write_text("{}")
+    code, out, err = cli("gate", "--offline", "--report-dir", "reports")
+    assert code == 1, err
+    assert "valid/bad\\xff.json:1: " in out and "telemetry.FeedbackEvent@v\\xfe " in out
+    summary = (actions_env / "runner" / "summary.md").read_text()
+    assert "bad\\xff.json" in summary
     assert_printable(out, err)
