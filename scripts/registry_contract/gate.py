@@ -24,6 +24,8 @@ from .validation import SchemaValidator, build_locked_refs, check_remote_refs
 
 if TYPE_CHECKING:
     from .config import Config, SchemaConfig
+    from .drift import DriftReport, Live
+    from .errors import RegistryError
     from .lockfile import Lock
 
 
@@ -81,23 +83,42 @@ def load_gate_lock(
         return _degrade_to_lock(config, options, result, e)
 
 
+def compare_live(config: Config, lock: Lock | None) -> tuple[DriftReport, Live]:
+    """compare_with_registry(), with a registry schema too deep to read or compare (which
+    Python only notices by running out of stack) as the registry error it is (exit 3)."""
+    from .drift import compare_with_registry
+
+    try:
+        return compare_with_registry(config, lock)
+    except RecursionError as e:
+        raise _too_deep(config) from e
+
+
+def _too_deep(config: Config) -> RegistryError:
+    from .errors import RegistryError
+
+    return RegistryError(
+        f"{public_url(config.registry.url)}: a schema is nested too deeply to read or compare",
+        hint="fix the schema in the registry",
+    )
+
+
 def _degrade_to_lock(
     config: Config, options: GateOptions, result: GateResult, error: RecursionError
 ) -> tuple[Lock, dict[str, str]]:
     """The lock alone, and a warning, when the registry served what could not be compared."""
-    from .errors import RegistryError
     from .lockfile import LOCK_FILE
 
-    message = f"{public_url(config.registry.url)}: a schema is nested too deeply to read or compare"
+    refusal = _too_deep(config)
     if options.require_registry or not (config.lock_dir / LOCK_FILE).is_file():
-        raise RegistryError(message, hint="fix the schema in the registry") from error
+        raise refusal from error
     result.findings.append(
         Finding(
             kind=REGISTRY,
             severity="warning",
             schema="*",
             rule="registry-unreadable",
-            message=f"{message}; validated against {config.lock_dir.name}/ only",
+            message=f"{refusal.message}; validated against {config.lock_dir.name}/ only",
         )
     )
     return load_verified_lock(config), dict.fromkeys(config.schemas, "unknown")

@@ -176,8 +176,24 @@ def test_the_live_gate_degrades_to_the_lock_when_the_registry_serves_a_deep_sche
     assert code == 0, err
     assert "registry: registry: a schema is nested too deeply to read or compare" in out
     assert "validated against schemas-lock/ only [registry: registry-unreadable]" in out
-    code, _, err = cli("gate", "--require-registry")
-    assert code == 3 and err.count("\n") == 1
+    for argv in (["gate", "--require-registry"], ["drift"], ["drift", "--format", "markdown"]):
+        code, _, err = cli(*argv)
+        assert code == 3 and err.count("\n") == 1
+        assert "a schema is nested too deeply to read or compare" in err
+
+
+def test_compat_on_schema_files_nested_too_deeply_is_a_usage_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, cli: Cli
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    for name, depth in (("old.json", 400), ("new.json", 401)):
+        text = '{"type": "object", "properties": {"a": ' * depth + "{}" + "}}" * depth
+        (tmp_path / name).write_text(text)
+    (tmp_path / "deeper.json").write_text(nested(100_000))
+    code, out, err = cli("compat", "old.json", "new.json")
+    assert code == 2 and out == "" and "old.json -> new.json: a schema is nested too deeply" in err
+    code, _, err = cli("compat", "old.json", "deeper.json")
+    assert code == 2 and "deeper.json: not a readable JSON/YAML schema" in err
 
 
 def test_a_fixture_over_max_fixture_bytes_is_refused_unread(example: Path, cli: Cli) -> None:

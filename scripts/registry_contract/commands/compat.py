@@ -40,7 +40,14 @@ def run(args: argparse.Namespace) -> int:
     level = (args.level or _config_level(args)).upper()
     if level not in LEVELS:
         raise UsageError(f"--level {args.level!r} is not one of {', '.join(LEVELS)}")
-    verdict = check_compatibility(_load(args, args.old), _load(args, args.new), level)
+    old, new = _load(args, args.old), _load(args, args.new)
+    try:
+        verdict = check_compatibility(old, new, level)
+    except RecursionError as e:  # Python's stack ran out before the schemas' depth did
+        raise UsageError(
+            f"{args.old} -> {args.new}: a schema is nested too deeply to compare",
+            hint="real schemas nest far less; check the files",
+        ) from e
     if args.format == "json":
         emit(json.dumps(verdict.to_dict(), indent=2) + "\n", as_json=True)
     else:

@@ -22,12 +22,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..drift import compare_with_registry
-    from ..gate import load_verified_lock
+    from ..gate import compare_live, load_verified_lock
 
     config = load_config_from(args)
     lock = load_verified_lock(config)
-    report, _live = compare_with_registry(config, lock)
+    report, _live = compare_live(config, lock)
     emit(render_drift(report, args.format), as_json=args.format == "json")
     return 1 if report.drifted else 0
 

@@ -34,9 +34,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..drift import compare_with_registry
     from ..errors import RegistryError
-    from ..gate import load_verified_lock
+    from ..gate import compare_live, load_verified_lock
     from ..github import ActionsEnv
     from ..text import one_line
 
@@ -44,7 +43,7 @@ def run(args: argparse.Namespace) -> int:
     config = load_config_from(args)
     lock = load_verified_lock(config)
     try:
-        report, _live = compare_with_registry(config, lock)
+        report, _live = compare_live(config, lock)
     except RegistryError as e:
         from ._github import say
 
