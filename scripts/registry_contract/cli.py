@@ -42,6 +42,13 @@ def _command(name: str) -> ModuleType:
     return importlib.import_module(f".commands.{name.replace('-', '_')}", __package__)
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse, with its one-line error kept on one line: it quotes the arguments as given."""
+
+    def error(self, message: str) -> NoReturn:
+        super().error(one_line(redact(message)))
+
+
 def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
     """The parser; given the command line, only the subcommands it names are imported and
     filled in (all of them when it names none, or asks for help), which saves importing and
@@ -50,7 +57,7 @@ def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
     wanted = set(COMMANDS) & tokens
     if argv is None or not wanted or tokens & {"-h", "--help"}:
         wanted = set(COMMANDS)
-    common = argparse.ArgumentParser(add_help=False)
+    common = _Parser(add_help=False)
     common.add_argument(
         "--config",
         metavar="PATH",
@@ -60,7 +67,7 @@ def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
     common.add_argument(
         "--debug", action="store_true", default=argparse.SUPPRESS, help="show tracebacks"
     )
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="registry-contract",
         description="Gate pull requests on the JSON Schemas of a schema registry.",
         parents=[common],

@@ -105,7 +105,8 @@ def test_hostile_names_in_samples_compat_verify_doctor_and_errors_stay_on_their_
     lock["schemas"][FEEDBACK]["v1"]["file"] = hostile_names(seed=17, count=1)[0]
     index.write_text(json.dumps(lock))
     outputs.append(cli("verify"))
-    assert [code for code, _, _ in outputs] == [1, 1, 2, 1, 4]
+    outputs.append(cli("gate", "--offline", missing.name))  # argparse quotes it
+    assert [code for code, _, _ in outputs] == [1, 1, 2, 1, 4, 2]
     for _, out, err in outputs:
         assert_printable(out, err)
     assert "n0" in outputs[0][1] and "n0" in outputs[1][1] and "n0" in outputs[4][2]
