@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from .fixtures import Fixture, load_fixtures, refused_outside, scan_fixtures
 from .lockfile import load_intact_lock, public_url
@@ -277,65 +277,66 @@ def _unparseable(config: Config, fixture: Fixture) -> Finding:
 def _check_one(
     file: str, fixture: Fixture, track: str, validator: SchemaValidator, result: GateResult
 ) -> bool:
+    """Whether the payload met its expectation; when not, the finding that says why."""
     try:
-        return _validate_one(file, fixture, track, validator, result)
+        finding = _failure(file, fixture, track, validator)
     except RecursionError:  # a payload (or a recursive schema's path through it) too deep
-        result.findings.append(
-            Finding(
-                kind=INVALID_FIXTURE,
-                severity="error",
-                schema=fixture.schema,
-                track=track,
-                file=file,
-                line=fixture.line,
-                rule="fixture-too-deep",
-                message=f"nested too deeply for {fixture.schema}@{track} to be checked "
-                "(Python's recursion limit); make the payload shallower",
-            )
+        finding = _fixture_finding(
+            file,
+            fixture,
+            track,
+            rule="fixture-too-deep",
+            message=f"nested too deeply for {fixture.schema}@{track} to be checked "
+            "(Python's recursion limit); make the payload shallower",
         )
-        return False
+    if finding is not None:
+        result.findings.append(finding)
+    return finding is None
 
 
-def _validate_one(
-    file: str, fixture: Fixture, track: str, validator: SchemaValidator, result: GateResult
-) -> bool:
+def _failure(file: str, fixture: Fixture, track: str, validator: SchemaValidator) -> Finding | None:
     if fixture.expected == "invalid":
         if not validator.is_valid(fixture.payload):
-            return True
-        result.findings.append(
-            Finding(
-                kind=INVALID_FIXTURE,
-                severity="error",
-                schema=fixture.schema,
-                track=track,
-                file=file,
-                line=fixture.line,
-                rule="negative-fixture-accepted",
-                message=f"negative fixture was accepted by {fixture.schema}@{track}; "
-                "it must be rejected",
-            )
+            return None
+        return _fixture_finding(
+            file,
+            fixture,
+            track,
+            rule="negative-fixture-accepted",
+            message=f"negative fixture was accepted by {fixture.schema}@{track}; "
+            "it must be rejected",
         )
-        return False
     if validator.is_valid(fixture.payload):
-        return True
+        return None
     issues = validator.check(fixture.payload)
     best = issues[0]
     more = f" (and {len(issues) - 1} more)" if len(issues) > 1 else ""
-    result.findings.append(
-        Finding(
-            kind=INVALID_FIXTURE,
-            severity="error",
-            schema=fixture.schema,
-            track=track,
-            file=file,
-            line=fixture.line or _line_of(fixture.file, best.path),
-            path=best.path,
-            schema_path=best.schema_path,
-            rule=best.keyword,
-            message=f"{best.message}{more}",
-        )
+    return _fixture_finding(
+        file,
+        fixture,
+        track,
+        line=fixture.line or _line_of(fixture.file, best.path),
+        path=best.path,
+        schema_path=best.schema_path,
+        rule=best.keyword,
+        message=f"{best.message}{more}",
     )
-    return False
+
+
+def _fixture_finding(
+    file: str, fixture: Fixture, track: str, *, rule: str, message: str, **where: Any
+) -> Finding:
+    where.setdefault("line", fixture.line)
+    return Finding(
+        kind=INVALID_FIXTURE,
+        severity="error",
+        schema=fixture.schema,
+        track=track,
+        file=file,
+        rule=rule,
+        message=message,
+        **where,
+    )
 
 
 def _line_of(path: Path, json_pointer: str) -> int | None:

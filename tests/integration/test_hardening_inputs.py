@@ -125,7 +125,7 @@ def test_a_locked_schema_nested_thousands_deep_is_a_lock_error(
         assert "internal error" not in err
 
 
-def recursive_project(root: Path, payload: Any) -> None:
+def recursive_project(root: Path, payload: Any, cli: Cli) -> None:
     """A one-schema project whose schema is recursive, locked over the static API."""
     tree = {
         "type": "object",
@@ -142,6 +142,7 @@ def recursive_project(root: Path, payload: Any) -> None:
         "schemas": {"t.Tree": {"fixtures": "fx"}},
     }
     (root / "registry-contract.yml").write_text(yaml.safe_dump(config))
+    assert cli("--config", str(root / "registry-contract.yml"), "lock")[0] == 0
 
 
 def chain(depth: int, leaf: Any) -> Any:
@@ -155,8 +156,7 @@ def test_a_300_level_payload_under_a_recursive_schema_is_checked(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, cli: Cli
 ) -> None:
     monkeypatch.chdir(tmp_path)
-    recursive_project(tmp_path, chain(300, 1))
-    assert cli("lock")[0] == 0
+    recursive_project(tmp_path, chain(300, 1), cli)
     assert cli("gate", "--offline")[0] == 0
     (tmp_path / "fx" / "valid" / "deep.json").write_text(json.dumps(chain(300, "one")))
     code, out, err = cli("gate", "--offline")
@@ -168,8 +168,7 @@ def test_the_live_gate_degrades_to_the_lock_when_the_registry_serves_a_deep_sche
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, cli: Cli
 ) -> None:
     monkeypatch.chdir(tmp_path)
-    recursive_project(tmp_path, chain(3, 1))
-    assert cli("lock")[0] == 0
+    recursive_project(tmp_path, chain(3, 1), cli)
     deep = '{"properties": {"a": ' * 100_000 + "{}" + "}}" * 100_000
     (tmp_path / "registry" / "t.Tree" / "v1.json").write_text(deep)
     code, out, err = cli("gate")
