@@ -143,3 +143,18 @@ def test_long_messages_are_shortened(tmp_path: Path) -> None:
     message = result.failures[0].message
     assert message[:200] == "'" + "x" * 199
     assert message.endswith("more characters cut)") and len(message) < 250
+
+
+@pytest.mark.parametrize("gzipped", [False, True], ids=["plain", "gzipped"])
+def test_a_line_longer_than_the_cap_stops_the_run_naming_it(tmp_path: Path, gzipped: bool) -> None:
+    lines = ["{}"] * 40 + ['"' + "x" * 300 + '"', "{}"]
+    path = write_lines(tmp_path / "s.jsonl", *lines)
+    if gzipped:
+        path.write_bytes(gzip.compress(path.read_bytes()))
+    validator = SchemaValidator(SCHEMA, label="s", formats=True)
+    result = ReplayResult(path.name, "s", "v1", 1)
+    with pytest.raises(UsageError, match=r"s\.jsonl: line 41 is longer than max-fixture-bytes"):
+        replay_samples(path, validator, result, 10, max_line_bytes=64)
+    result = ReplayResult(path.name, "s", "v1", 1)
+    replay_samples(path, validator, result, 10, max_line_bytes=302)
+    assert result.samples == 42
