@@ -280,14 +280,14 @@ def _check_one(
     """Whether the payload met its expectation; when not, the finding that says why."""
     try:
         finding = _failure(file, fixture, track, validator)
-    except RecursionError:  # a payload (or a recursive schema's path through it) too deep
+    except RecursionError:  # a payload too deep, or a $ref cycle that never ends
         finding = _fixture_finding(
             file,
             fixture,
             track,
-            rule="fixture-too-deep",
-            message=f"nested too deeply for {fixture.schema}@{track} to be checked "
-            "(Python's recursion limit); make the payload shallower",
+            rule="recursion-limit",
+            message=f"could not be checked against {fixture.schema}@{track}: Python's recursion "
+            "limit was reached (a payload nested too deeply, or a $ref cycle in the schema)",
         )
     if finding is not None:
         result.findings.append(finding)

@@ -24,7 +24,7 @@ if TYPE_CHECKING:
     from .validation import Issue, SchemaValidator
 
 UNPARSEABLE = "unparseable"
-TOO_DEEP = "too-deep"
+TOO_DEEP = "recursion-limit"
 # orjson turns integers beyond 64 bits into floats, so a line with 19 digits in a row goes to
 # json; mapping digits to "0" and finding the run is several times faster than a regex.
 _DIGITS_TO_ZERO = bytes(b if b == 48 else 48 if 48 < b <= 57 else 120 for b in range(256))
@@ -161,10 +161,13 @@ def _replay(
             continue
         try:
             issues = validator.check(payload)
-        except RecursionError:  # too deep for the reference to explain: a failure, not a crash
+        except RecursionError:  # a payload too deep or a $ref cycle: a failure, not a crash
             result.rules[(TOO_DEEP, "")] += 1
             if len(result.failures) < first:
-                message = "nested too deeply to check; make the payload shallower"
+                message = (
+                    "could not be checked: Python's recursion limit was reached (a payload "
+                    "nested too deeply, or a $ref cycle in the schema)"
+                )
                 result.failures.append(SampleFailure(number, TOO_DEEP, None, None, message))
             continue
         if not issues:  # jsonschema-rs was stricter than the reference; the reference wins

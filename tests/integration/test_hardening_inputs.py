@@ -125,13 +125,15 @@ def test_a_locked_schema_nested_thousands_deep_is_a_lock_error(
         assert "internal error" not in err
 
 
-def recursive_project(root: Path, payload: Any, cli: Cli) -> None:
+TREE = {
+    "type": "object",
+    "properties": {"child": {"$ref": "#"}, "n": {"type": "integer"}},
+    "additionalProperties": False,
+}
+
+
+def recursive_project(root: Path, payload: Any, cli: Cli, tree: Any = TREE) -> None:
     """A one-schema project whose schema is recursive, locked over the static API."""
-    tree = {
-        "type": "object",
-        "properties": {"child": {"$ref": "#"}, "n": {"type": "integer"}},
-        "additionalProperties": False,
-    }
     (root / "registry" / "t.Tree").mkdir(parents=True)
     (root / "registry" / "t.Tree" / "v1.json").write_text(json.dumps(tree))
     (root / "fx" / "valid").mkdir(parents=True)
@@ -162,6 +164,21 @@ def test_a_300_level_payload_under_a_recursive_schema_is_checked(
     code, out, err = cli("gate", "--offline")
     assert code == 1 and "internal error" not in err
     assert "fx/valid/deep.json" in out and "[invalid-fixture:" in out
+
+
+def test_a_ref_cycle_is_checked_without_a_crash(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, cli: Cli
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    cycle = {
+        "definitions": {"a": {"$ref": "#/definitions/b"}, "b": {"$ref": "#/definitions/a"}},
+        "properties": {"x": {"$ref": "#/definitions/a"}, "n": {"type": "integer"}},
+    }
+    recursive_project(tmp_path, {"x": 1, "n": "one"}, cli, cycle)
+    code, out, err = cli("gate", "--offline")
+    assert code == 1 and err == ""
+    assert "fx/valid/deep.json: could not be checked against t.Tree@v1" in out
+    assert "a $ref cycle in the schema) [invalid-fixture: recursion-limit]" in out
 
 
 def test_the_live_gate_degrades_to_the_lock_when_the_registry_serves_a_deep_schema(
