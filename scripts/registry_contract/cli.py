@@ -15,10 +15,11 @@ from . import __version__
 from .errors import ContractError, ExitCode
 from .redact import redact
 from .startup import defer_rfc3987_syntax
-from .text import one_line, printable
+from .text import excerpt, one_line, printable
 
 # Like any command killed by SIGPIPE: the reader of standard output stopped reading.
 OUTPUT_CLOSED = 128 + 13
+ERROR_LIMIT = 4_000  # characters of one error line
 
 # One module per subcommand under commands/, each with HELP, add_arguments(parser) and run(args).
 COMMANDS = (
@@ -101,7 +102,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ContractError as e:
         _print_error(str(e))
         for problem in getattr(e, "problems", ()):
-            print(f"  - {one_line(redact(problem))}", file=sys.stderr)
+            print(f"  - {_said(problem)}", file=sys.stderr)
         if debug:
             _print_traceback()
         return int(e.exit_code)
@@ -154,4 +155,10 @@ def _print_traceback() -> None:
 
 
 def _print_error(message: str) -> None:
-    print(f"registry-contract: error: {one_line(redact(message))}", file=sys.stderr)
+    print(f"registry-contract: error: {_said(message)}", file=sys.stderr)
+
+
+def _said(message: str) -> str:
+    """An error as printed: secrets redacted, then one line, then cut (a message may quote a
+    value of megabytes from a config file or a registry)."""
+    return excerpt(one_line(redact(message)), ERROR_LIMIT)

@@ -294,3 +294,10 @@ def test_a_config_name_or_track_with_a_trailing_newline_is_refused(example: Path
     set_config(example, schemas={FEEDBACK: None}, tracks=["v2", "v1\n"])
     code, _, err = cli("verify")
     assert code == 2 and "track 'v1\\n' may use only" in err
+
+
+def test_an_error_quoting_a_huge_value_is_one_cut_line(example: Path, cli: Cli) -> None:
+    set_config(example, mode="x" * 100_000)
+    code, out, err = cli("verify")
+    assert code == 2 and out == "" and err.count("\n") == 1
+    assert len(err) < 5_000 and "more characters cut)" in err
