@@ -192,3 +192,17 @@ def test_the_drift_markdown_escapes_the_registrys_text(example: Path, cli: Cli) 
     assert code == 1, err
     assert "NEW requires property" in out
     assert_inert(out)
+
+
+def test_summary_on_stdout_starts_no_line_with_a_command(
+    example: Path, cli: Cli, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for name in ("GITHUB_ACTIONS", "GITHUB_STEP_SUMMARY", "GITHUB_EVENT_PATH"):
+        monkeypatch.delenv(name, raising=False)
+    report = forged_report()
+    report["findings"][0]["message"] = "::stop-commands::FORGED"
+    path = example / "report.json"
+    path.write_text(json.dumps(report))
+    code, out, _ = cli("summary", "--report", str(path))
+    assert code == 0 and "stop-commands" in out
+    assert not [line for line in out.splitlines() if line.lstrip().startswith("::")]
