@@ -163,6 +163,8 @@ def describe_config_error(error: Any) -> str:
             f"schema name {error.instance!r} under {where} is invalid: use only letters, digits, "
             "'.', '_' and '-' (no '/' and no '..')"
         )
+    if error.validator == "pattern" and error.schema == config_schema()["$defs"]["path"]:
+        return f"key {where}: {error.instance!r} may not hold line breaks or control characters"
     if error.validator in ("pattern", "not") and "track" in str(error.schema_path):
         return f"key {where}: track {error.instance!r} may use only letters, digits, '.', '_', '-'"
     if error.validator == "enum":

@@ -301,3 +301,19 @@ def test_an_error_quoting_a_huge_value_is_one_cut_line(example: Path, cli: Cli) 
     code, out, err = cli("verify")
     assert code == 2 and out == "" and err.count("\n") == 1
     assert len(err) < 5_000 and "more characters cut)" in err
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        pytest.param({"lock-dir": "locks\n::error::FORGED"}, id="lock-dir"),
+        pytest.param({"schemas": {FEEDBACK: {"fixtures": "fx\r::error::FORGED"}}}, id="fixtures"),
+    ],
+)
+def test_config_paths_with_line_breaks_are_refused(
+    example: Path, cli: Cli, change: dict[str, Any]
+) -> None:
+    set_config(example, **change)
+    code, out, err = cli("verify")
+    assert code == 2 and out == "" and err.count("\n") == 1
+    assert "may not hold line breaks or control characters" in err
