@@ -180,7 +180,7 @@ def leaves_folder(lock_dir: Path, rel: str) -> bool:
 # Deeper than any real schema, and shallow enough that the validators and the compatibility
 # engine, which recurse, stay well within Python's recursion limit.
 MAX_SCHEMA_DEPTH = 128
-_JSON_STRING = re.compile(rb'"(?:[^"\\]|\\.)*"')
+_JSON_STRING = re.compile(rb'"[^"\\]*(?:\\.[^"\\]*)*"')  # unrolled: no backtracking per char
 _NOT_BRACKETS = bytes(b for b in range(256) if b not in b"[]{}")
 
 
