@@ -15,11 +15,13 @@ from . import __version__
 from .errors import ContractError, ExitCode
 from .redact import redact
 from .startup import defer_rfc3987_syntax
+from .text import excerpt, one_line, printable
 
 # Like any command killed by SIGPIPE: the reader of standard output stopped reading.
 OUTPUT_CLOSED = 128 + 13
 # Like any command killed by SIGINT (Ctrl-C): not a bug, so never exit 5.
 INTERRUPTED = 128 + 2
+ERROR_LIMIT = 4_000  # characters of one error line
 
 # One module per subcommand under commands/, each with HELP, add_arguments(parser) and run(args).
 COMMANDS = (
@@ -44,6 +46,13 @@ def _command(name: str) -> ModuleType:
     return importlib.import_module(f".commands.{name.replace('-', '_')}", __package__)
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse, with its one-line error kept on one line: it quotes the arguments as given."""
+
+    def error(self, message: str) -> NoReturn:
+        super().error(one_line(redact(message)))
+
+
 def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
     """The parser; given the command line, only the subcommands it names are imported and
     filled in (all of them when it names none, or asks for help), which saves importing and
@@ -52,7 +61,7 @@ def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
     wanted = set(COMMANDS) & tokens
     if argv is None or not wanted or tokens & {"-h", "--help"}:
         wanted = set(COMMANDS)
-    common = argparse.ArgumentParser(add_help=False)
+    common = _Parser(add_help=False)
     common.add_argument(
         "--config",
         metavar="PATH",
@@ -62,7 +71,7 @@ def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
     common.add_argument(
         "--debug", action="store_true", default=argparse.SUPPRESS, help="show tracebacks"
     )
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="registry-contract",
         description="Gate pull requests on the JSON Schemas of a schema registry.",
         parents=[common],
@@ -96,7 +105,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ContractError as e:
         _print_error(str(e))
         for problem in getattr(e, "problems", ()):
-            print(f"  - {redact(problem)}", file=sys.stderr)
+            print(f"  - {_said(problem)}", file=sys.stderr)
         if debug:
             _print_traceback()
         return int(e.exit_code)
@@ -145,8 +154,14 @@ def run() -> NoReturn:
 def _print_traceback() -> None:
     import traceback
 
-    print(redact(traceback.format_exc()), file=sys.stderr)
+    print(printable(redact(traceback.format_exc())), file=sys.stderr)
 
 
 def _print_error(message: str) -> None:
-    print(f"registry-contract: error: {redact(message)}", file=sys.stderr)
+    print(f"registry-contract: error: {_said(message)}", file=sys.stderr)
+
+
+def _said(message: str) -> str:
+    """An error as printed: secrets redacted, then one line, then cut (a message may quote a
+    value of megabytes from a config file or a registry)."""
+    return excerpt(one_line(redact(message)), ERROR_LIMIT)

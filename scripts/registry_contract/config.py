@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from .dialect import DEFAULT_DIALECT_NAME
 from .errors import ConfigError
+from .fixtures import MAX_FIXTURE_BYTES
 
 if TYPE_CHECKING:
     from .fastpath import FastPath
@@ -138,6 +139,7 @@ class Config:
     undecidable: str
     exemptions: tuple[Exemption, ...]
     runtime: RuntimeConfig = RuntimeConfig()
+    max_fixture_bytes: int = MAX_FIXTURE_BYTES
 
     @property
     def root(self) -> Path:
@@ -233,6 +235,8 @@ def describe_config_error(error: Any) -> str:
             f"schema name {error.instance!r} under {where} is invalid: use only letters, digits, "
             "'.', '_' and '-' (no '/' and no '..')"
         )
+    if error.validator == "pattern" and error.schema == config_schema()["$defs"]["path"]:
+        return f"key {where}: {error.instance!r} may not hold line breaks or control characters"
     if error.validator in ("pattern", "not") and "track" in str(error.schema_path):
         return f"key {where}: track {error.instance!r} may use only letters, digits, '.', '_', '-'"
     if error.validator == "enum":
@@ -308,4 +312,5 @@ def _build(raw: dict[str, Any], path: Path, env: Mapping[str, str]) -> Config:
         undecidable=raw.get("undecidable", "breaking"),
         exemptions=exemptions,
         runtime=_runtime_config(raw, root, env),
+        max_fixture_bytes=raw.get("max-fixture-bytes", MAX_FIXTURE_BYTES),
     )

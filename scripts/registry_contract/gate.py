@@ -3,26 +3,29 @@
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
-from .fixtures import Fixture, discover_fixture_files, load_fixtures
-from .lockfile import load_intact_lock
+from .fixtures import Fixture, load_fixtures, refused_outside, scan_fixtures
+from .lockfile import load_intact_lock, public_url
 from .model import (
     DEPRECATED_TRACK,
     FALLBACK,
     INVALID_FIXTURE,
+    REGISTRY,
     Finding,
     FixtureResult,
     GateResult,
     SchemaReport,
 )
-from .paths import display_path
+from .paths import display_path, printable_name
 from .validation import SchemaValidator, build_locked_refs, check_remote_refs
 
 if TYPE_CHECKING:
     from .config import Config, SchemaConfig
+    from .drift import DriftReport, Live
+    from .errors import RegistryError
     from .lockfile import Lock
 
 
@@ -72,9 +75,53 @@ def load_gate_lock(
         return load_verified_lock(config), {}
     from .drift import check_live_registry
 
-    return check_live_registry(
-        config, result, load_verified_lock, require_registry=options.require_registry
+    try:
+        return check_live_registry(
+            config, result, load_verified_lock, require_registry=options.require_registry
+        )
+    except RecursionError as e:  # a registry's schema nested too deeply to read or compare
+        return _degrade_to_lock(config, options, result, e)
+
+
+def compare_live(config: Config, lock: Lock | None) -> tuple[DriftReport, Live]:
+    """compare_with_registry(), with a registry schema too deep to read or compare (which
+    Python only notices by running out of stack) as the registry error it is (exit 3)."""
+    from .drift import compare_with_registry
+
+    try:
+        return compare_with_registry(config, lock)
+    except RecursionError as e:
+        raise _too_deep(config) from e
+
+
+def _too_deep(config: Config) -> RegistryError:
+    from .errors import RegistryError
+
+    return RegistryError(
+        f"{public_url(config.registry.url)}: a schema is nested too deeply to read or compare",
+        hint="fix the schema in the registry",
     )
+
+
+def _degrade_to_lock(
+    config: Config, options: GateOptions, result: GateResult, error: RecursionError
+) -> tuple[Lock, dict[str, str]]:
+    """The lock alone, and a warning, when the registry served what could not be compared."""
+    from .lockfile import LOCK_FILE
+
+    refusal = _too_deep(config)
+    if options.require_registry or not (config.lock_dir / LOCK_FILE).is_file():
+        raise refusal from error
+    result.findings.append(
+        Finding(
+            kind=REGISTRY,
+            severity="warning",
+            schema="*",
+            rule="registry-unreadable",
+            message=f"{refusal.message}; validated against {config.lock_dir.name}/ only",
+        )
+    )
+    return load_verified_lock(config), dict.fromkeys(config.schemas, "unknown")
 
 
 def load_verified_lock(config: Config) -> Lock:
@@ -170,7 +217,13 @@ def check_fixtures(
     """Validate every fixture file of one schema and record results and findings."""
     if schema.fixtures is None:
         return
-    for track, expected, path in discover_fixture_files(schema.fixtures):
+    scan = scan_fixtures(schema.fixtures)
+    for track, expected, path in scan.outside:
+        if only_track in (None, track):  # named as the link, not as where it leads
+            fixture = refused_outside(schema.name, track, expected, path)
+            shown = f"{display_path(config, path.parent)}/{printable_name(path.name)}"
+            result.findings.append(replace(_unparseable(config, fixture), file=shown))
+    for track, expected, path in scan.files:
         if track is not None and (schema.name, track) not in validators:
             if only_track in (None, track):
                 result.findings.append(_untracked(config, schema, track, path))
@@ -180,7 +233,7 @@ def check_fixtures(
         if not targets:
             continue
         shown = display_path(config, path)
-        for fixture in load_fixtures(schema.name, track, expected, path):
+        for fixture in load_fixtures(schema.name, track, expected, path, config.max_fixture_bytes):
             if fixture.error is not None:
                 result.findings.append(_unparseable(config, fixture))
             for target in targets:
@@ -216,7 +269,7 @@ def _unparseable(config: Config, fixture: Fixture) -> Finding:
         track=fixture.track,
         file=display_path(config, fixture.file),
         line=fixture.line,
-        rule="unparseable-fixture",
+        rule=fixture.rule,
         message=f"{fixture.error}; fix the file or move it out of the fixtures folder",
     )
 
@@ -224,43 +277,66 @@ def _unparseable(config: Config, fixture: Fixture) -> Finding:
 def _check_one(
     file: str, fixture: Fixture, track: str, validator: SchemaValidator, result: GateResult
 ) -> bool:
+    """Whether the payload met its expectation; when not, the finding that says why."""
+    try:
+        finding = _failure(file, fixture, track, validator)
+    except RecursionError:  # a payload too deep, or a $ref cycle that never ends
+        finding = _fixture_finding(
+            file,
+            fixture,
+            track,
+            rule="recursion-limit",
+            message=f"could not be checked against {fixture.schema}@{track}: Python's recursion "
+            "limit was reached (a payload nested too deeply, or a $ref cycle in the schema)",
+        )
+    if finding is not None:
+        result.findings.append(finding)
+    return finding is None
+
+
+def _failure(file: str, fixture: Fixture, track: str, validator: SchemaValidator) -> Finding | None:
     if fixture.expected == "invalid":
         if not validator.is_valid(fixture.payload):
-            return True
-        result.findings.append(
-            Finding(
-                kind=INVALID_FIXTURE,
-                severity="error",
-                schema=fixture.schema,
-                track=track,
-                file=file,
-                line=fixture.line,
-                rule="negative-fixture-accepted",
-                message=f"negative fixture was accepted by {fixture.schema}@{track}; "
-                "it must be rejected",
-            )
+            return None
+        return _fixture_finding(
+            file,
+            fixture,
+            track,
+            rule="negative-fixture-accepted",
+            message=f"negative fixture was accepted by {fixture.schema}@{track}; "
+            "it must be rejected",
         )
-        return False
     if validator.is_valid(fixture.payload):
-        return True
+        return None
     issues = validator.check(fixture.payload)
     best = issues[0]
     more = f" (and {len(issues) - 1} more)" if len(issues) > 1 else ""
-    result.findings.append(
-        Finding(
-            kind=INVALID_FIXTURE,
-            severity="error",
-            schema=fixture.schema,
-            track=track,
-            file=file,
-            line=fixture.line or _line_of(fixture.file, best.path),
-            path=best.path,
-            schema_path=best.schema_path,
-            rule=best.keyword,
-            message=f"{best.message}{more}",
-        )
+    return _fixture_finding(
+        file,
+        fixture,
+        track,
+        line=fixture.line or _line_of(fixture.file, best.path),
+        path=best.path,
+        schema_path=best.schema_path,
+        rule=best.keyword,
+        message=f"{best.message}{more}",
     )
-    return False
+
+
+def _fixture_finding(
+    file: str, fixture: Fixture, track: str, *, rule: str, message: str, **where: Any
+) -> Finding:
+    where.setdefault("line", fixture.line)
+    return Finding(
+        kind=INVALID_FIXTURE,
+        severity="error",
+        schema=fixture.schema,
+        track=track,
+        file=file,
+        rule=rule,
+        message=message,
+        **where,
+    )
 
 
 def _line_of(path: Path, json_pointer: str) -> int | None:

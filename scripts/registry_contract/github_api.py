@@ -17,7 +17,7 @@ from . import __version__
 from .errors import ContractError, ExitCode, UsageError
 
 MAX_PAGES = 100  # 10,000 items at 100 per page: a bound, not a limit anyone should reach
-_REPOSITORY = re.compile(r"^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$")
+_REPOSITORY = re.compile(r"[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+")
 _RETRYABLE = (500, 502, 503, 504)
 
 
@@ -56,7 +56,7 @@ class GitHubClient:
         max_wait: float = 60.0,
         sleep: Callable[[float], None] = time.sleep,
     ) -> None:
-        if not _REPOSITORY.match(repository):
+        if not _REPOSITORY.fullmatch(repository):
             raise UsageError(
                 f"GITHUB_REPOSITORY {repository!r} is not OWNER/NAME",
                 hint="run inside GitHub Actions or set GITHUB_REPOSITORY",

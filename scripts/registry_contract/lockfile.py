@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -15,7 +16,7 @@ from .errors import LockError
 LOCK_FILE = "lock.json"
 LOCK_VERSION = 1
 READ_ATTEMPTS = 5  # reads of a lock that a concurrent refresh keeps swapping out
-_NAME = re.compile(r"^(?!.*\.\.)[A-Za-z0-9._-]+$")
+_NAME = re.compile(r"^(?!.*\.\.)[A-Za-z0-9._-]+\Z")
 _USERINFO = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*://)[^/?#]*@")
 _SECRET_QUERY = re.compile(
     r"([?&;][^=&;#]*(?:token|key|secret|pass|pwd|sig|auth|cred|session)[^=&;#]*=)[^&;#]*",
@@ -139,7 +140,7 @@ def verify_lock(lock: Lock) -> list[str]:
     """Return every integrity problem: digests, missing or unlisted files, invalid schemas."""
     from .metaschema import find_schema_error
 
-    problems: list[str] = []
+    problems = foreign_links(lock.dir)
     listed = {LOCK_FILE}
     for name, tracks in lock.entries.items():
         for track, entry in tracks.items():
@@ -151,6 +152,8 @@ def verify_lock(lock: Lock) -> list[str]:
                 problems.append(f"{where}: file should be {name}/{track}.json")
                 continue
             listed.add(entry.file)
+            if problems and leaves_folder(lock.dir, entry.file):  # said by foreign_links
+                continue  # and never read: it could be /dev/zero
             try:
                 data = (lock.dir / entry.file).read_bytes()
             except OSError:
@@ -158,6 +161,9 @@ def verify_lock(lock: Lock) -> list[str]:
                 continue
             if sha256_hex(data) != entry.sha256:
                 problems.append(f"{where}: sha256 mismatch, the file was changed after locking")
+                continue
+            if too_deep(data):
+                problems.append(f"{where}: nested more than {MAX_SCHEMA_DEPTH} levels deep")
                 continue
             try:
                 document = json.loads(data)
@@ -179,6 +185,53 @@ def verify_lock(lock: Lock) -> list[str]:
         if path.is_file() and rel not in listed:
             problems.append(f"{path}: unlisted file in the lock directory")
     return problems
+
+
+def foreign_links(lock_dir: Path) -> list[str]:
+    """The symlinks in a lock folder that resolve outside it, or nowhere (a loop): only the
+    lock writer writes this folder, and it writes no links, so a pull request put them there."""
+    problems = []
+    for folder, dirs, files in os.walk(lock_dir):  # symlinked folders are listed, not entered
+        for name in sorted(dirs + files):
+            path = Path(folder, name)
+            if not path.is_symlink():
+                continue
+            try:
+                target = os.path.join(path.resolve(strict=True), "")
+            except (OSError, RuntimeError):  # RuntimeError: a loop, before Python 3.13
+                problems.append(f"{path}: a symlink loop or a dangling symlink")
+                continue
+            if os.path.join(os.path.realpath(folder), "").startswith(target):
+                problems.append(f"{path}: a symlink loop (it leads to a folder that holds it)")
+            elif leaves_folder(lock_dir, path.relative_to(lock_dir).as_posix()):
+                problems.append(f"{path}: a symlink that resolves outside the lock folder")
+    return problems
+
+
+def leaves_folder(lock_dir: Path, rel: str) -> bool:
+    """Whether `rel` in the lock folder resolves (through symlinks) outside it."""
+    real = os.path.realpath(lock_dir)
+    return not os.path.realpath(os.path.join(lock_dir, rel)).startswith(os.path.join(real, ""))
+
+
+# Deeper than any real schema, and shallow enough that the validators and the compatibility
+# engine, which recurse, stay well within Python's recursion limit.
+MAX_SCHEMA_DEPTH = 128
+_JSON_STRING = re.compile(rb'"[^"\\]*(?:\\.[^"\\]*)*"')  # unrolled: no backtracking per char
+_NOT_BRACKETS = bytes(b for b in range(256) if b not in b"[]{}")
+
+
+def too_deep(data: bytes, limit: int = MAX_SCHEMA_DEPTH) -> bool:
+    """Whether a JSON text nests arrays and objects more than `limit` deep, found without
+    parsing it (parsing is what a deep document breaks); strings are dropped first."""
+    if data.count(b"[") + data.count(b"{") <= limit:  # most schemas: no need to look closer
+        return False
+    depth = 0
+    for byte in _JSON_STRING.sub(b"", data).translate(None, _NOT_BRACKETS):
+        depth += 1 if byte in b"[{" else -1
+        if depth > limit:
+            return True
+    return False
 
 
 def load_intact_lock(lock_dir: Path, *, check: Callable[[Lock], list[str]] | None = None) -> Lock:

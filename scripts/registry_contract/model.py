@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from .text import EXCERPT_LIMIT, excerpt
+
 Severity = Literal["error", "warning", "info"]
 
 # Finding kinds; their counts become the action's outputs.
@@ -16,6 +18,9 @@ FALLBACK = "fallback"
 DEPRECATED_TRACK = "deprecated-track"
 REGISTRY = "registry"
 EXEMPTION = "exemption"
+
+
+_TEXT_FIELDS = ("schema", "message", "rule", "track", "file", "path", "schema_path", "reason")
 
 
 @dataclass(frozen=True)
@@ -36,6 +41,14 @@ class Finding:
     has_witness: bool = False
     accepted: bool = False
     reason: str | None = None
+
+    def __post_init__(self) -> None:
+        # Messages quote payloads (`'...' is not of type 'integer'`) and paths name their keys:
+        # a fixture of megabytes must not become megabytes in every report.
+        for name in _TEXT_FIELDS:
+            value = getattr(self, name)
+            if isinstance(value, str) and len(value) > EXCERPT_LIMIT:
+                object.__setattr__(self, name, excerpt(value))
 
     @property
     def is_violation(self) -> bool:

@@ -12,8 +12,21 @@ if TYPE_CHECKING:
 
 
 def display_path(config: Config, path: Path) -> str:
-    """A path relative to the config's folder when possible, with forward slashes."""
+    """A path relative to the config's folder when possible, with forward slashes; bytes that
+    are not UTF-8 in a file name (a pull request can add one) are shown as `\\xff` escapes,
+    as no report, log or summary could hold them."""
     return _relative_to(config.root, path)
+
+
+def printable_name(name: str) -> str:
+    """`name` with the undecodable bytes of a file name (surrogate escapes) as `\\xNN`."""
+    if name.isascii():
+        return name
+    try:
+        name.encode()
+    except UnicodeEncodeError:
+        return name.encode(errors="surrogateescape").decode(errors="backslashreplace")
+    return name
 
 
 @functools.lru_cache(maxsize=8192)
@@ -24,8 +37,8 @@ def _relative_to(root: Path, path: Path) -> str:
         return "."
     prefix = base.rstrip(os.sep) + os.sep
     if os.path.normcase(resolved).startswith(os.path.normcase(prefix)):
-        return resolved[len(prefix) :].replace(os.sep, "/")
-    return path.as_posix()
+        return printable_name(resolved[len(prefix) :].replace(os.sep, "/"))
+    return printable_name(path.as_posix())
 
 
 def resolve_path(path: str) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 from typing import Any, ClassVar
 
@@ -48,6 +49,19 @@ for _tag, _pattern, _first in (
 JsonYamlLoader.add_constructor(
     "tag:yaml.org,2002:int", lambda loader, node: int(loader.construct_scalar(node))
 )
+
+
+def _construct_float(loader: JsonYamlLoader, node: yaml.ScalarNode) -> float:
+    """A float that JSON can hold: `.nan`, `.inf` and `1e999` (infinite as a double) are refused."""
+    value: float = loader.construct_yaml_float(node)
+    if math.isnan(value) or math.isinf(value):
+        raise yaml.constructor.ConstructorError(
+            None, None, f"{node.value!r} has no JSON value (no NaN or Infinity)", node.start_mark
+        )
+    return value
+
+
+JsonYamlLoader.add_constructor("tag:yaml.org,2002:float", _construct_float)
 
 
 def load_yaml(text: str | bytes) -> Any:

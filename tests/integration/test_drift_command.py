@@ -70,7 +70,7 @@ def test_breaking_change_lists_each_breaking_change(locked: FakeRegistry, cli: C
     assert "BACKWARD breaking (" in text
     assert "      breaking " in text
     code, markdown, _ = cli("drift", "--format", "markdown")
-    assert "| `shop.Order` | v2 | changed | 1 | 2 | BACKWARD breaking" in markdown
+    assert "| `shop.Order` | `v2` | changed | 1 | 2 | BACKWARD breaking" in markdown
     assert "**Breaking changes**" in markdown
 
 

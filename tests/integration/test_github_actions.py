@@ -267,7 +267,7 @@ def test_secrets_never_reach_logs_summary_comment_outputs_or_reports(
     written += [r.body for r in actions.gh.requests]
     for text in written:
         assert secret not in text and TOKEN not in text
-    assert "***" in actions.gh.comments(REPO, 7)[0]["body"]
+    assert "\\*\\*\\*" in actions.gh.comments(REPO, 7)[0]["body"]  # the mask, as Markdown
 
 
 def test_comment_command_posts_a_saved_report_from_a_workflow_run_job(

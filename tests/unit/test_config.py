@@ -159,7 +159,6 @@ def test_the_config_schema_takes_the_fast_path() -> None:
         pytest.param('schemas:\n  "a\\n": {}\n', id="name-ending-in-newline"),
         pytest.param("registry:\n  workers: 1.0\n" + MINIMAL, id="float-workers"),
         pytest.param("registry:\n  workers: true\n" + MINIMAL, id="bool-workers"),
-        pytest.param("registry:\n  read-timeout: .nan\n" + MINIMAL, id="nan-timeout"),
         pytest.param("registry:\n  subject-template: '{name}\\n'\n" + MINIMAL, id="template"),
     ],
 )

@@ -4,7 +4,12 @@ from pathlib import Path
 
 import pytest
 
-from registry_contract.fixtures import discover_fixture_files, load_fixtures
+from registry_contract.fixtures import (
+    discover_fixture_files,
+    load_fixtures,
+    parse_json,
+    scan_fixtures,
+)
 from registry_contract.yamlio import C_LOADER, find_line, load_yaml
 
 
@@ -49,6 +54,47 @@ def test_discovery_finds_and_orders_files_as_pathlib_does(tmp_path: Path) -> Non
     expected = sorted(p for p in valid.rglob("*") if p.is_file() and p.suffix.lower() in suffixes)
     assert found == expected
     assert len(found) == 15
+
+
+def test_symlinks_out_of_the_folder_are_set_apart_and_inside_ones_kept(tmp_path: Path) -> None:
+    root, outside = tmp_path / "fx", tmp_path / "elsewhere"
+    touch(outside / "valid" / "x.json")
+    real = touch(root / "valid" / "real.json")
+    (root / "valid" / "alias.json").symlink_to(real)
+    (root / "valid" / "out.json").symlink_to(outside / "valid" / "x.json")
+    (root / "invalid").symlink_to(outside / "valid")
+    (root / "v2").symlink_to(outside)
+    scan = scan_fixtures(root)
+    rel = [(t, e, p.relative_to(root).as_posix()) for t, e, p in scan.files]
+    assert rel == [(None, "valid", "valid/alias.json"), (None, "valid", "valid/real.json")]
+    refused = [(t, e, p.relative_to(root).as_posix()) for t, e, p in scan.outside]
+    assert refused == [
+        (None, "valid", "valid/out.json"),
+        (None, "invalid", "invalid"),
+        ("v2", "valid", "v2"),
+    ]
+
+
+def test_a_file_over_the_cap_is_a_fixture_error_read_no_further(tmp_path: Path) -> None:
+    path = touch(tmp_path / "big.json", '{"a": "' + "x" * 100 + '"}')
+    [fixture] = load_fixtures("s", None, "valid", path, max_bytes=50)
+    assert fixture.rule == "fixture-too-large" and fixture.payload is None
+    assert fixture.error == "larger than max-fixture-bytes (50 bytes), not read"
+    assert load_fixtures("s", None, "valid", path, max_bytes=200)[0].payload == {"a": "x" * 100}
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        pytest.param("NaN", "NaN is not a JSON value", id="nan"),
+        pytest.param("[-Infinity]", "-Infinity is not a JSON value", id="infinity"),
+        pytest.param('{"a": 1e400}', "1e400 is beyond the range", id="beyond-a-double"),
+        pytest.param("[" * 100_000 + "]" * 100_000, "nested too deeply", id="deep"),
+    ],
+)
+def test_strict_json_refuses_what_no_json_payload_holds(text: str, message: str) -> None:
+    with pytest.raises(ValueError, match=message):
+        parse_json(text)
 
 
 def test_missing_fixture_folder_yields_nothing(tmp_path: Path) -> None:

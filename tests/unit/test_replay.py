@@ -72,11 +72,16 @@ def test_unparseable_and_non_utf8_lines_are_failures_with_a_reason(tmp_path: Pat
     assert second.line == 2 and second.message == "not parseable as JSON: not UTF-8"
 
 
-def test_nan_goes_to_the_reference(tmp_path: Path) -> None:
-    schema = {"not": {"type": "number"}}
-    result = replay(write_lines(tmp_path / "s.jsonl", "NaN", '"s"'), schema)
-    assert (result.samples, result.passed) == (2, 1)
-    assert result.failures[0].rule == "not"
+def test_nan_and_infinity_are_not_json_samples(tmp_path: Path) -> None:
+    schema = {"not": {"type": "string"}}
+    lines = write_lines(tmp_path / "s.jsonl", "NaN", "-Infinity", "1e999", "[1.5]")
+    result = replay(lines, schema)
+    assert (result.samples, result.passed, result.unparseable) == (4, 1, 3)
+    assert [f.message for f in result.failures] == [
+        "not parseable as JSON: NaN is not a JSON value",
+        "not parseable as JSON: -Infinity is not a JSON value",
+        "not parseable as JSON: 1e999 is beyond the range of a JSON number (a double)",
+    ]
 
 
 def test_the_reference_wins_when_jsonschema_rs_is_stricter(tmp_path: Path) -> None:
@@ -135,5 +140,21 @@ def test_reports_render_counts_rules_and_failing_lines(tmp_path: Path) -> None:
 def test_long_messages_are_shortened(tmp_path: Path) -> None:
     schema = {"enum": ["a"]}
     result = replay(write_lines(tmp_path / "s.jsonl", json.dumps("x" * 500)), schema)
-    assert len(result.failures[0].message) == 200
-    assert result.failures[0].message.endswith("...")
+    message = result.failures[0].message
+    assert message[:200] == "'" + "x" * 199
+    assert message.endswith("more characters cut)") and len(message) < 250
+
+
+@pytest.mark.parametrize("gzipped", [False, True], ids=["plain", "gzipped"])
+def test_a_line_longer_than_the_cap_stops_the_run_naming_it(tmp_path: Path, gzipped: bool) -> None:
+    lines = ["{}"] * 40 + ['"' + "x" * 300 + '"', "{}"]
+    path = write_lines(tmp_path / "s.jsonl", *lines)
+    if gzipped:
+        path.write_bytes(gzip.compress(path.read_bytes()))
+    validator = SchemaValidator(SCHEMA, label="s", formats=True)
+    result = ReplayResult(path.name, "s", "v1", 1)
+    with pytest.raises(UsageError, match=r"s\.jsonl: line 41 is longer than max-fixture-bytes"):
+        replay_samples(path, validator, result, 10, max_line_bytes=64)
+    result = ReplayResult(path.name, "s", "v1", 1)
+    replay_samples(path, validator, result, 10, max_line_bytes=302)
+    assert result.samples == 42

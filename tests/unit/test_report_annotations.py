@@ -25,6 +25,7 @@ from support import sample_results
         pytest.param("a\r\nb", "a%0D%0Ab", id="crlf"),
         pytest.param("%0A", "%250A", id="already-escaped-looking"),
         pytest.param("a:b,c", "a:b,c", id="colon-and-comma-kept-in-data"),
+        pytest.param("a\u2028b\x85c\x1b", "a\\u2028b\\u0085c\\u001b", id="other-breaks"),
     ],
 )
 def test_escape_data(text: str, expected: str) -> None:
@@ -40,6 +41,13 @@ def test_escape_data(text: str, expected: str) -> None:
 )
 def test_escape_property(text: str, expected: str) -> None:
     assert escape_property(text) == expected
+
+
+def test_format_command_redacts_before_escaping(monkeypatch: pytest.MonkeyPatch) -> None:
+    secret = "tok%en:with,marks"
+    monkeypatch.setenv("REGISTRY_TOKEN", secret)
+    line = format_command("error", f"bad {secret}", file=f"{secret}.json", title=secret)
+    assert line == "::error file=***.json,title=***::bad ***"
 
 
 def test_format_command_leaves_out_missing_properties() -> None:

@@ -131,6 +131,7 @@ def test_comment_marker_is_a_hidden_html_comment(key: str) -> None:
         pytest.param("x -->", id="closes-the-comment"),
         pytest.param("-leading-dash", id="leading-dash"),
         pytest.param("k" * 101, id="too-long"),
+        pytest.param("web\n", id="trailing-newline"),
     ],
 )
 def test_comment_marker_refuses_keys_that_could_break_the_marker(key: str) -> None:
@@ -149,6 +150,8 @@ def test_comment_marker_refuses_keys_that_could_break_the_marker(key: str) -> No
         pytest.param("*bold* _it_ [l](u)", r"\*bold\* \_it\_ \[l\](u)", id="emphasis-and-links"),
         pytest.param("cc @alice", "cc @&#8203;alice", id="mention"),
         pytest.param("me@example.com", "me@example.com", id="email-is-not-a-mention"),
+        pytest.param("see https://x.io", "see https:&#8203;//x.io", id="bare-url-is-no-link"),
+        pytest.param("www.x.io", "www&#8203;.x.io", id="www-is-no-link"),
     ],
 )
 def test_escape_renders_user_text_literally(text: str, expected: str) -> None:

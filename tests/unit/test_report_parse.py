@@ -12,7 +12,7 @@ from registry_contract.errors import UsageError
 from registry_contract.model import GateResult
 from registry_contract.report.json import report_dict
 from registry_contract.report.outputs import gate_outputs
-from registry_contract.report.parse import result_from_report
+from registry_contract.report.parse import find_shape_error, result_from_report
 from support import sample_results
 
 
@@ -47,31 +47,55 @@ def _broken(change: Callable[[dict[str, Any]], None]) -> dict[str, Any]:
 @pytest.mark.parametrize(
     ("data", "detail"),
     [
-        pytest.param([], "top level is not an object", id="not-an-object"),
-        pytest.param(_broken(lambda d: d.pop("mode")), "missing key 'mode'", id="no-mode"),
+        pytest.param([], "at /: [] is not of type 'object'", id="not-an-object"),
         pytest.param(
-            _broken(lambda d: d.update({"report-version": 99})), "newer", id="future-version"
+            _broken(lambda d: d.pop("mode")), "'mode' is a required property", id="no-mode"
         ),
         pytest.param(
             _broken(lambda d: d["findings"][0].update({"severity": "fatal"})),
-            "severity",
+            "at /findings/0/severity",
             id="bad-severity",
         ),
         pytest.param(
             _broken(lambda d: d["findings"][0].update({"line": "3"})),
-            "expected an integer",
+            "at /findings/0/line: '3' is not of type",
             id="line-not-int",
         ),
         pytest.param(
-            _broken(lambda d: d.update({"findings": {}})), "not a list", id="findings-not-list"
+            _broken(lambda d: d.update({"findings": {}})),
+            "at /findings: {} is not of type 'array'",
+            id="findings-not-list",
+        ),
+        pytest.param(
+            _broken(lambda d: d["findings"][0].update({"kind": ["<img src=x>"]})),
+            "at /findings/0/kind",
+            id="kind-not-text",
+        ),
+        pytest.param(
+            _broken(lambda d: d["timings"].update({"validate": 10**400})),
+            "at /timings/validate",
+            id="timing-beyond-a-float",
+        ),
+        pytest.param(
+            _broken(lambda d: d["schemas"][0].update({"fixtures": {"passed": -1}})),
+            "at /schemas/0/fixtures/passed",
+            id="negative-count",
+        ),
+        pytest.param(
+            _broken(lambda d: d.update({"report-version": 99})), "newer", id="future-version"
         ),
     ],
 )
 def test_malformed_report_is_a_usage_error_naming_the_file(data: Any, detail: str) -> None:
-    with pytest.raises(UsageError, match=r"report\.json: not a registry-contract JSON report") as e:
+    with pytest.raises(UsageError, match=r"report\.json: ") as e:
         result_from_report(data, "report.json")
     assert detail in str(e.value)
-    assert "registry-contract gate --report-dir" in str(e.value)
+    assert "registry-contract" in str(e.value)
+
+
+def test_shipped_report_schema_accepts_every_report_the_gate_writes() -> None:
+    for build in (sample_results.passing, sample_results.failing, sample_results.drift):
+        assert find_shape_error(report_dict(build())) is None
 
 
 @pytest.mark.parametrize(

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import shlex
 import sys
@@ -11,7 +10,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..errors import ExitCode, UsageError
-from ..redact import redact
+from ..redact import redact, redact_data
+from ..text import emit
 
 if TYPE_CHECKING:
     from ..config import Config
@@ -50,12 +50,13 @@ def emit_result(result: GateResult, args: argparse.Namespace, config: Config | N
 
     env = ActionsEnv.from_environ(os.environ)
     locations = locations_for(config, args, env)
+    result = redact_data(result)
     if args.report:
         write_text(Path(args.report), redact(render_json(result)))
     report_dir = getattr(args, "report_dir", None)
     paths = write_reports(result, Path(report_dir), locations, env) if report_dir else {}
     as_json = args.format == "json"
-    sys.stdout.write(redact(render_json(result) if as_json else render_text(result)))
+    emit(render_json(result) if as_json else render_text(result), as_json=as_json)
     sys.stdout.flush()
     # Workflow commands go to stderr when stdout must stay one JSON document.
     publish_result(result, args, env, locations, paths, sys.stderr if as_json else sys.stdout)
@@ -99,17 +100,30 @@ def locations_for(config: Config | None, args: argparse.Namespace, env: ActionsE
     return Locations(root=workspace_relative(config.root, env.workspace), lock_dir=lock_dir)
 
 
+# A report.json may come from a fork's job: far more than any real run writes is refused unread.
+REPORT_LIMIT = 64 * 2**20
+
+
 def read_report(path: str) -> GateResult:
     """A GateResult from a JSON report file written by an earlier run."""
+    from ..fixtures import parse_json
     from ..report.parse import result_from_report
 
     try:
-        data = json.loads(Path(path).read_text("utf-8"))
+        with Path(path).open("rb") as handle:
+            raw = handle.read(REPORT_LIMIT + 1)
     except OSError as e:
         raise UsageError(f"report {path}: cannot read ({e.strerror})", hint="check the path") from e
+    if len(raw) > REPORT_LIMIT:
+        raise UsageError(
+            f"report {path}: larger than {REPORT_LIMIT // 2**20} MiB, not a report this tool wrote",
+            hint="pass the report.json written by `registry-contract gate --report-dir DIR`",
+        )
+    try:
+        data = parse_json(raw)
     except ValueError as e:
         raise UsageError(f"report {path}: not JSON ({e})", hint="pass the report.json") from e
-    return result_from_report(data, f"report {path}")
+    return redact_data(result_from_report(data, f"report {path}"))
 
 
 def write_text(path: Path, text: str) -> None:

@@ -20,6 +20,7 @@ from ..redact import redact
 from ..report.annotations import format_command, render_annotations
 from ..report.markdown import COMMENT_LIMIT, comment_marker, render_markdown, stable_body
 from ..report.outputs import gate_outputs
+from ..text import one_line
 from ._comment_options import DEFAULT_KEY
 
 if TYPE_CHECKING:
@@ -45,7 +46,7 @@ def say(env: ActionsEnv, level: str, message: str, stream: IO[str] | None = None
     if env.actions:
         print(format_command(level, redact(message)), file=stream or sys.stdout)
     else:
-        print(f"registry-contract: {level}: {redact(message)}", file=sys.stderr)
+        print(f"registry-contract: {level}: {one_line(redact(message))}", file=sys.stderr)
 
 
 def publish_result(
@@ -72,7 +73,7 @@ def publish_result(
     try:
         number = comment_target(env, load_event(env.event_path), stream)
         if number is not None:
-            print(post_comment(result, policy, key, env, number), file=sys.stderr)
+            print(one_line(post_comment(result, policy, key, env, number)), file=sys.stderr)
     except ContractError as e:
         from ..github_api import GitHubPermissionError
 

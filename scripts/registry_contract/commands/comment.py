@@ -25,6 +25,7 @@ def run(args: argparse.Namespace) -> int:
     import os
 
     from ..github import ActionsEnv, load_event, workflow_run_head_sha
+    from ..text import one_line
     from ._common import read_report
     from ._github import comment_target, post_comment
 
@@ -39,9 +40,8 @@ def run(args: argparse.Namespace) -> int:
     run = event.get("workflow_run") or {}
     run_url = run.get("html_url") if isinstance(run.get("html_url"), str) else None
     head_sha = workflow_run_head_sha(event)
-    print(
-        post_comment(
-            result, args.comment, args.comment_key, env, number, head_sha=head_sha, run_url=run_url
-        )
+    done = post_comment(
+        result, args.comment, args.comment_key, env, number, head_sha=head_sha, run_url=run_url
     )
+    print(one_line(done))
     return 0

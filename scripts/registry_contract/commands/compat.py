@@ -5,15 +5,15 @@ from __future__ import annotations
 import argparse
 import json
 import re
-import sys
 from pathlib import Path
 from typing import Any
 
 from ..errors import ExitCode, UsageError
+from ..text import emit, excerpt, one_line
 from ._common import command_line, emit_result, load_config_from
 
 HELP = "check two schema versions for compatibility, with rule ids and witness payloads"
-_LOCKED = re.compile(r"^(?P<name>[A-Za-z0-9._-]+)@(?P<track>[A-Za-z0-9._-]+)$")
+_LOCKED = re.compile(r"(?P<name>[A-Za-z0-9._-]+)@(?P<track>[A-Za-z0-9._-]+)")
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -40,11 +40,18 @@ def run(args: argparse.Namespace) -> int:
     level = (args.level or _config_level(args)).upper()
     if level not in LEVELS:
         raise UsageError(f"--level {args.level!r} is not one of {', '.join(LEVELS)}")
-    verdict = check_compatibility(_load(args, args.old), _load(args, args.new), level)
+    old, new = _load(args, args.old), _load(args, args.new)
+    try:
+        verdict = check_compatibility(old, new, level)
+    except RecursionError as e:  # Python's stack ran out before the schemas' depth did
+        raise UsageError(
+            f"{args.old} -> {args.new}: a schema is nested too deeply to compare",
+            hint="real schemas nest far less; check the files",
+        ) from e
     if args.format == "json":
-        sys.stdout.write(json.dumps(verdict.to_dict(), indent=2) + "\n")
+        emit(json.dumps(verdict.to_dict(), indent=2) + "\n", as_json=True)
     else:
-        sys.stdout.write(render_verdict(args.old, args.new, verdict))
+        emit(render_verdict(args.old, args.new, verdict))
     return int(ExitCode.PASSED if verdict.compatible else ExitCode.VIOLATIONS)
 
 
@@ -82,7 +89,7 @@ def _load(args: argparse.Namespace, spec: str) -> Any:
         except Exception as e:  # JSONDecodeError, YAMLError, UnicodeDecodeError, OSError
             first = str(e).splitlines()[0] if str(e) else type(e).__name__
             raise UsageError(f"{path}: not a readable JSON/YAML schema ({first})") from e
-    match = _LOCKED.match(spec)
+    match = _LOCKED.fullmatch(spec)
     if match is None:
         raise UsageError(f"{spec}: no such file, and not NAME@TRACK", hint="check the argument")
     from ..gate import load_verified_lock
@@ -98,10 +105,13 @@ def _load(args: argparse.Namespace, spec: str) -> Any:
 def render_verdict(old: str, new: str, verdict: Any) -> str:
     breaking = [c for c in verdict.changes if c.breaking]
     state = "compatible" if verdict.compatible else f"NOT compatible ({len(breaking)} breaking)"
-    lines = [f"{old} -> {new}: {verdict.level} {state}, {len(verdict.changes)} change(s)"]
+    head = f"{one_line(old)} -> {one_line(new)}: {verdict.level} {state}"
+    lines = [f"{head}, {len(verdict.changes)} change(s)"]
     for change in verdict.changes:
         mark = "breaking" if change.breaking else "ok      "
-        lines.append(f"  {mark} {change.rule} at {change.path or '/'}: {change.message}")
+        where = f"{one_line(change.rule)} at {one_line(change.path or '/')}"
+        lines.append(f"  {mark} {where}: {one_line(excerpt(change.message))}")
         if change.has_witness:
-            lines.append(f"           witness: {json.dumps(change.witness, sort_keys=True)}")
+            witness = json.dumps(change.witness, sort_keys=True, default=str)
+            lines.append(f"           witness: {excerpt(witness)}")
     return "\n".join(lines) + "\n"

@@ -18,22 +18,23 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     import json
-    import sys
     from pathlib import Path
 
     from ..doctor import run_doctor
-    from ..redact import redact
+    from ..text import emit
 
     report = run_doctor(getattr(args, "config", None), Path.cwd())
     if args.format == "json":
         text = json.dumps(report.to_dict(), indent=2, ensure_ascii=False) + "\n"
     else:
         text = render_text(report)
-    sys.stdout.write(redact(text))
+    emit(text, as_json=args.format == "json")
     return 0 if report.passed else 1
 
 
 def render_text(report: DoctorReport) -> str:
+    from ..text import one_line
+
     fails, warns = report.count("fail"), report.count("warn")
     if report.passed:
         head = "everything the gate needs is in place" + (f" ({warns} warning(s))" if warns else "")
@@ -41,7 +42,8 @@ def render_text(report: DoctorReport) -> str:
         head = f"{fails} problem(s), {warns} warning(s)"
     lines = [f"registry-contract doctor: {head}"]
     for check in report.checks:
-        lines.append(f"{MARK_BY_STATUS[check.status]} {check.subject}: {check.message}")
+        mark = MARK_BY_STATUS[check.status]
+        lines.append(f"{mark} {one_line(check.subject)}: {one_line(check.message)}")
         if check.fix and check.status in ("fail", "warn"):
-            lines.append(f"   fix: {check.fix}")
+            lines.append(f"   fix: {one_line(check.fix)}")
     return "\n".join(lines) + "\n"

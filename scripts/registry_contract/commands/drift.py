@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import argparse
 import json
-import sys
 from typing import TYPE_CHECKING
 
+from ..text import emit, excerpt, one_line
 from ._common import load_config_from
 
 if TYPE_CHECKING:
@@ -22,13 +22,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..drift import compare_with_registry
-    from ..gate import load_verified_lock
+    from ..gate import compare_live, load_verified_lock
 
     config = load_config_from(args)
     lock = load_verified_lock(config)
-    report, _live = compare_with_registry(config, lock)
-    sys.stdout.write(render_drift(report, args.format))
+    report, _live = compare_live(config, lock)
+    emit(render_drift(report, args.format), as_json=args.format == "json")
     return 1 if report.drifted else 0
 
 
@@ -47,12 +46,14 @@ def _status(entry: DriftEntry) -> str:
 
 def render_text(report: DriftReport) -> str:
     head = "drift found" if report.drifted else "no drift"
-    lines = [f"registry-contract drift: {head} against {report.registry}"]
+    lines = [f"registry-contract drift: {head} against {one_line(report.registry)}"]
     width = max((len(e.schema) for e in report.entries), default=0)
     for e in report.entries:
-        lines.append(f"  {e.schema:<{width}}  {e.track}  {_status(e)}")
+        name, track = one_line(e.schema), one_line(e.track)
+        lines.append(f"  {name:<{width}}  {track}  {one_line(_status(e))}")
         lines += [
-            f"      breaking {c['rule']} at {c['path']}: {c['message']}"
+            f"      breaking {one_line(c['rule'])} at {one_line(c['path'])}: "
+            f"{one_line(excerpt(str(c['message'])))}"
             for c in e.breaking_changes()
         ]
     if report.drifted:
@@ -61,31 +62,42 @@ def render_text(report: DriftReport) -> str:
 
 
 def render_markdown(report: DriftReport) -> str:
+    """The drift issue's and the refresh pull request's body: the registry's text (versions,
+    rules, messages) is untrusted, so every value is escaped or a code span."""
+    from ..report.mdtext import code, escape
+
     head = "drift found" if report.drifted else "no drift"
     lines = [
         f"### registry-contract drift: {head}",
         "",
-        f"Registry: `{report.registry}`",
+        f"Registry: {code(report.registry or '-')}",
         "",
         "| Schema | Track | Status | Lock | Registry | Compatibility |",
         "| --- | --- | --- | --- | --- | --- |",
     ]
     lines += [
-        f"| `{e.schema}` | {e.track} | {e.status} | {e.old_version or '-'} | "
-        f"{e.new_version or '-'} | {e.verdict() or '-'} |"
+        "| "
+        + " | ".join(
+            [
+                code(e.schema, table=True),
+                code(e.track, table=True),
+                escape(str(e.status)),
+                escape(str(e.old_version or "-")),
+                escape(str(e.new_version or "-")),
+                escape(e.verdict() or "-"),
+            ]
+        )
+        + " |"
         for e in report.entries
     ]
     breaking = [(e, c) for e in report.entries for c in e.breaking_changes()]
     if breaking:
         lines += ["", "**Breaking changes**", ""]
         lines += [
-            f"- `{e.schema}@{e.track}` {c['rule']} at `{c['path']}`: {_cell(c['message'])}"
+            f"- {code(f'{e.schema}@{e.track}')} {code(str(c['rule']))} at "
+            f"{code(str(c['path']))}: {escape(excerpt(str(c['message'])))}"
             for e, c in breaking
         ]
     if report.drifted:
         lines += ["", "Run `registry-contract lock` to update the lock, then review and commit it."]
     return "\n".join(lines) + "\n"
-
-
-def _cell(text: str) -> str:
-    return str(text).replace("\r", " ").replace("\n", " ")

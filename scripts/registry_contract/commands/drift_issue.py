@@ -34,16 +34,16 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..drift import compare_with_registry
     from ..errors import RegistryError
-    from ..gate import load_verified_lock
+    from ..gate import compare_live, load_verified_lock
     from ..github import ActionsEnv
+    from ..text import one_line
 
     env = ActionsEnv.from_environ(os.environ)
     config = load_config_from(args)
     lock = load_verified_lock(config)
     try:
-        report, _live = compare_with_registry(config, lock)
+        report, _live = compare_live(config, lock)
     except RegistryError as e:
         from ._github import say
 
@@ -60,7 +60,7 @@ def run(args: argparse.Namespace) -> int:
         done = client.close_issue(args.label, comment)
         what = f"issue #{done.number} closed" if done.action == "closed" else "no issue open"
         line = f"no drift: {what}"
-    print(f"registry-contract: {line}")
+    print(f"registry-contract: {one_line(line)}")
     outputs = {
         "drift": "true" if report.drifted else "false",
         "issue": str(done.number or ""),

@@ -22,6 +22,7 @@ def run(args: argparse.Namespace) -> int:
     from ..errors import UsageError
     from ..github import ActionsEnv, write_outputs
     from ..github_api import GitHubClient
+    from ..text import one_line
 
     env = ActionsEnv.from_environ(os.environ)
     if not env.token:
@@ -35,7 +36,8 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError(f"{args.body_file}: cannot read the body ({e.strerror})") from e
     client = GitHubClient(env.api_url, env.token, env.repository)
     done = client.upsert_pull_request(args.head, args.base, args.title, body)
-    print(f"registry-contract: pull request #{done.number} {done.action}: {done.url or ''}")
+    said = f"registry-contract: pull request #{done.number} {done.action}: {done.url or ''}"
+    print(one_line(said))
     if env.output_path:
         outputs = {"pull-request": str(done.number or ""), "pull-request-action": done.action}
         write_outputs(env.output_path, outputs)

@@ -58,6 +58,7 @@ def run(args: argparse.Namespace) -> int:
     from ..registry.auth import is_loopback
     from ..registry.serve import LockServer, LockSnapshot
     from ..registry.serve_auth import ServerAuth
+    from ..text import one_line
 
     if args.writable and args.api == "core":
         raise UsageError(
@@ -107,7 +108,7 @@ def run(args: argparse.Namespace) -> int:
     # Set both explicitly: a shell's background job starts with SIGINT ignored.
     previous = {s: signal.signal(s, _stop) for s in (signal.SIGINT, signal.SIGTERM)}
     over = {"core": "", "confluent": " over the confluent API", "both": " over both APIs"}
-    print(f"serving {lock_dir}{over[args.api]} on {server.url}", flush=True)
+    print(f"serving {one_line(lock_dir)}{over[args.api]} on {server.url}", flush=True)
     try:
         server.serve_forever()
     except (KeyboardInterrupt, _Stop):

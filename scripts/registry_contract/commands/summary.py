@@ -13,11 +13,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     import os
-    import sys
 
     from ..github import ActionsEnv, append_summary, load_event
     from ..redact import redact
     from ..report.markdown import render_markdown
+    from ..text import emit
     from ._common import read_report
 
     result = read_report(args.report)
@@ -28,5 +28,5 @@ def run(args: argparse.Namespace) -> int:
     if env.summary_path:
         append_summary(env.summary_path, markdown)
     else:
-        sys.stdout.write(markdown)
+        emit(markdown)  # a message may start a line of it: no line may read as a command
     return 0

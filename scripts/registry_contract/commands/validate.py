@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -53,8 +52,9 @@ def run(args: argparse.Namespace) -> int:
 
 def run_replay(args: argparse.Namespace) -> int:
     from ..gate import load_verified_lock
-    from ..redact import redact
+    from ..redact import redact, redact_data
     from ..replay import ReplayResult, render_replay_json, render_replay_text, replay_samples
+    from ..text import emit
 
     if not (args.samples and args.schema):
         raise UsageError(
@@ -73,13 +73,14 @@ def run_replay(args: argparse.Namespace) -> int:
     name, track = pick_schema(config, lock, args.schema)
     entry = lock.entry(name, track)
     result = ReplayResult(args.samples, name, track, entry.version if entry else None)
-    replay_samples(
-        Path(args.samples), build_validator(config, lock, name, track), result, args.first
-    )
+    validator = build_validator(config, lock, name, track)
+    replay_samples(Path(args.samples), validator, result, args.first, config.max_fixture_bytes)
+    result = redact_data(result)
     as_json = render_replay_json(result)
     if args.report:
         write_text(Path(args.report), redact(as_json))
-    sys.stdout.write(redact(as_json if args.format == "json" else render_replay_text(result)))
+    as_text = args.format == "text"
+    emit(render_replay_text(result) if as_text else as_json, as_json=not as_text)
     return int(ExitCode.VIOLATIONS if result.failed else ExitCode.PASSED)
 
 

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from ..model import Finding, GateResult
+from ..redact import redact
+from ..text import one_line
 from .locations import Locations
 
 # GitHub shows at most 10 error (and 10 warning) annotations per step; the rest are counted
@@ -18,8 +20,9 @@ _TITLE_BY_KIND = {
 
 
 def escape_data(text: str) -> str:
-    """Escape a workflow command's message, as the runner requires."""
-    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    """Escape a workflow command's message as the runner requires (its line breaks come back in
+    the annotation); the other breaks and control characters become visible escapes."""
+    return one_line(text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A"))
 
 
 def escape_property(text: str) -> str:
@@ -28,13 +31,14 @@ def escape_property(text: str) -> str:
 
 
 def format_command(command: str, message: str, **properties: str | int | None) -> str:
-    """One workflow command line; properties that are None are left out."""
+    """One workflow command line; properties that are None are left out. Secrets are redacted
+    before escaping, which would otherwise change a secret with a '%', ':' or ',' in it."""
     props = ",".join(
-        f"{key}={escape_property(str(value))}"
+        f"{key}={escape_property(redact(str(value)))}"
         for key, value in properties.items()
         if value is not None
     )
-    return f"::{command}{' ' + props if props else ''}::{escape_data(message)}"
+    return f"::{command}{' ' + props if props else ''}::{escape_data(redact(message))}"
 
 
 def annotated_findings(result: GateResult) -> list[Finding]:

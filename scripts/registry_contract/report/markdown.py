@@ -23,7 +23,7 @@ COMMENT_LIMIT = 65_536  # GitHub refuses longer comment bodies
 SUMMARY_LIMIT = 1_000_000  # GitHub refuses step summaries over 1 MiB
 WITNESS_LIMIT = 4_000  # one witness payload never crowds out the rest of the report
 RUN_LINE = "<sub>⏱ "  # the line that changes on every run; see stable_body()
-_KEY = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._/-]{0,99}$")
+_KEY = re.compile(r"[A-Za-z0-9][A-Za-z0-9._/-]{0,99}")
 
 _TITLE_BY_RESULT = {
     "pass": "✅ Contract gate passed",
@@ -41,7 +41,7 @@ _DRIFT_CELL = {"unchanged": "✅ unchanged", "changed": "⚠️ changed", "unkno
 
 def comment_marker(key: str) -> str:
     """The hidden line that identifies our comment; one per key (service) and pull request."""
-    if not _KEY.match(key):
+    if not _KEY.fullmatch(key):
         raise ValueError(f"comment key {key!r} must be 1-100 letters, digits, '.', '_', '/' or '-'")
     return f"<!-- registry-contract-gate:{key} -->"
 
@@ -83,7 +83,7 @@ def _counts(result: GateResult) -> str:
     line = " · ".join(parts) + f" · **{plural(len(violations), 'violation')}**"
     kinds = []
     for kind in dict.fromkeys(f.kind for f in violations):
-        one, many = _KIND_LABELS.get(kind, (kind, kind))
+        one, many = _KIND_LABELS.get(kind) or (escape(kind), escape(kind))
         kinds.append(plural(sum(1 for f in violations if f.kind == kind), one, many))
     if kinds:
         line += f" ({', '.join(kinds)})"
