@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
+from .dialect import DEFAULT_DIALECT_NAME
 from .errors import LockError
 
 LOCK_FILE = "lock.json"
@@ -105,8 +106,9 @@ def load_lock(lock_dir: Path) -> Lock:
     return Lock(dir=lock_dir, registry=dict(raw.get("registry") or {}), entries=entries)
 
 
-def verify_lock(lock: Lock) -> list[str]:
-    """Return every integrity problem: digests, missing or unlisted files, invalid schemas."""
+def verify_lock(lock: Lock, default_dialect: str = DEFAULT_DIALECT_NAME) -> list[str]:
+    """Return every integrity problem: digests, missing or unlisted files, invalid schemas
+    (a schema without `$schema` is read in `default_dialect`)."""
     from .metaschema import find_schema_error
 
     problems: list[str] = []
@@ -134,7 +136,7 @@ def verify_lock(lock: Lock) -> list[str]:
             except ValueError as e:
                 problems.append(f"{where}: not valid JSON ({e})")
                 continue
-            error = find_schema_error(document)
+            error = find_schema_error(document, default_dialect)
             if error is not None:
                 problems.append(f"{where}: not a valid JSON Schema ({error.message})")
     for path in sorted(lock.dir.rglob("*")):
@@ -144,13 +146,18 @@ def verify_lock(lock: Lock) -> list[str]:
     return problems
 
 
-def load_intact_lock(lock_dir: Path, *, check: Callable[[Lock], list[str]] | None = None) -> Lock:
+def load_intact_lock(
+    lock_dir: Path,
+    *,
+    check: Callable[[Lock], list[str]] | None = None,
+    default_dialect: str = DEFAULT_DIALECT_NAME,
+) -> Lock:
     """Load and verify a lock, refusing one with any problem (exit 4, each problem listed).
 
     `check` adds a caller's own problems with the loaded lock (e.g. schemas it lacks).
     """
     lock = load_lock(lock_dir)
-    problems = verify_lock(lock) + (check(lock) if check else [])
+    problems = verify_lock(lock, default_dialect) + (check(lock) if check else [])
     if problems:
         raise LockError(
             f"{lock_dir}: {len(problems)} problem(s) found",

@@ -128,7 +128,7 @@ class ContractSession:
     def refs(self) -> referencing.Registry[Any]:
         from .validation import build_ref_registry
 
-        return build_ref_registry(self.lock)
+        return build_ref_registry(self.lock, self.config.default_dialect)
 
     def failure(self, name: str, track: str, payload: Any, expected: str) -> str | None:
         """Why the payload does not meet the expectation ("valid"/"invalid"), None if it does."""

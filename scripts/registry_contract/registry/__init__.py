@@ -49,7 +49,7 @@ def build_client(
         from .static import FolderClient
 
         path = Path(unquote(urlsplit(url).path)) if scheme == "file" else config.root / url
-        return FolderClient(path)
+        return FolderClient(path, config.default_dialect)
     if scheme not in ("http", "https"):
         raise ConfigError(
             f"{config.path}: registry.url {public_url(url)!r} must be an http(s):// URL for the "
@@ -71,11 +71,11 @@ def build_client(
     if registry.api == "core":
         from .core import CoreClient
 
-        return CoreClient(url, getter)
+        return CoreClient(url, getter, config.default_dialect)
     if registry.api == "confluent":
         from .confluent import ConfluentClient
 
-        return ConfluentClient(url, getter, registry.subject_template)
+        return ConfluentClient(url, getter, registry.subject_template, config.default_dialect)
     from .static import StaticClient
 
-    return StaticClient(url, getter)
+    return StaticClient(url, getter, config.default_dialect)
