@@ -73,7 +73,9 @@ def load_groups(folder: str) -> Iterator[SuiteGroup]:
     for path in sorted(root.rglob("*.json")):
         file = path.relative_to(root).as_posix()
         for index, group in enumerate(json.loads(path.read_bytes())):
-            tests = tuple(SuiteTest(t["description"], t["data"], t["valid"]) for t in group["tests"])
+            tests = tuple(
+                SuiteTest(t["description"], t["data"], t["valid"]) for t in group["tests"]
+            )
             yield SuiteGroup(folder, file, index, group["description"], group["schema"], tests)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
 from dataclasses import dataclass, field
 from typing import Any
@@ -18,6 +19,17 @@ LEFT_OUT: dict[str, str] = {
     "lock reaches a document by its $id alone",
     "draft2020-12/refRemote#12": "the remote's $id (a URN) differs from the URL it is served "
     "at; a lock reaches a document by its $id alone",
+}
+
+# Required groups left out of the end-to-end run only, with the reason.
+CUSTOM_METASCHEMA = (
+    "$schema names a custom metaschema (another registry document): the lock checks each "
+    "document against its draft's metaschema as it fetches it, so it refuses this one"
+)
+LEFT_OUT_CLI: dict[str, str] = {
+    f"{folder}/vocabulary#{index}": CUSTOM_METASCHEMA
+    for folder in ("draft2019-09", "draft2020-12")
+    for index in (0, 1)
 }
 
 
@@ -67,7 +79,7 @@ def rs_alone_passes(group: SuiteGroup) -> int:
     by the URL the suite serves it at: the baseline the gate must reach."""
     import jsonschema_rs
 
-    validator_class, draft = _rs_draft(group.folder)
+    validator_class = _rs_draft(group.folder)[0]
     schema = group.schema
     try:
         registry = _rs_registry(group.folder)
@@ -83,10 +95,8 @@ def rs_alone_passes(group: SuiteGroup) -> int:
         return 0
     right = 0
     for test in group.tests:
-        try:
+        with contextlib.suppress(Exception):  # a payload jsonschema-rs cannot take: failed
             right += validator.is_valid(test.data) is test.valid
-        except Exception:  # a payload jsonschema-rs cannot take: a failed test
-            pass
     return right
 
 
