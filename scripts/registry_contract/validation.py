@@ -75,11 +75,11 @@ class LockedRefs:
 class SchemaValidator:
     """A reusable validator for one schema; `check` returns the issues, best match first.
 
-    jsonschema-rs decides, both ways: it follows ECMA-262 regexes (in bounded time) and passes
-    the JSON-Schema-Test-Suite where python-jsonschema does not (docs/validation.md).
-    python-jsonschema, the reference, words each issue jsonschema-rs also finds; jsonschema-rs's
-    own errors word the rest. The reference is imported and built on the first failure, and
-    decides alone only where jsonschema-rs cannot: draft 3, a schema it cannot compile, a
+    jsonschema-rs decides, both ways, and words the issues: it follows ECMA-262 regexes in
+    bounded time and passes the JSON-Schema-Test-Suite where python-jsonschema does not
+    (docs/validation.md). Asking python-jsonschema to explain would run Python's `re` on the
+    schema's patterns, which a catastrophic one keeps busy for minutes. python-jsonschema is
+    imported only where jsonschema-rs cannot decide: draft 3, a schema it cannot compile, a
     payload beyond plain JSON.
     """
 
@@ -145,14 +145,7 @@ class SchemaValidator:
             return []
         if verdict is None:
             return self._reference_issues(payload)
-        found = self._rs_issues(payload)
-        try:
-            worded = self._reference_issues(payload)
-        except LockError:  # a pattern Python's re cannot compile, say: jsonschema-rs words it
-            worded = []
-        where = {(i.path, i.keyword) for i in found}
-        agreed = [i for i in worded if (i.path, i.keyword) in where]
-        return agreed or found
+        return self._rs_issues(payload)
 
     def _reference_valid(self, payload: Any) -> bool:
         try:

@@ -22,7 +22,7 @@ URL = "https://r.example/schemas/a.Event/tracks/v1"
     ("document", "message"),
     [
         pytest.param([], "is a JSON list, not an object", id="array"),
-        pytest.param(True, "is a JSON bool, not an object", id="boolean"),
+        pytest.param(7, "is a JSON int, not an object or a boolean", id="number"),
         pytest.param({"$schema": "https://x.example/s"}, "unknown $schema", id="dialect"),
         pytest.param({"type": 12}, "not a valid JSON Schema", id="bad-type"),
         pytest.param({"properties": {"a": {"minimum": "1"}}}, "at properties/a/minimum", id="deep"),
