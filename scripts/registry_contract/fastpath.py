@@ -22,10 +22,12 @@ RS_CLASS_BY_DRAFT = {
 
 @dataclass(frozen=True)
 class FastPath:
-    """A jsonschema-rs validator of one schema, or the reason there is none."""
+    """A jsonschema-rs validator of one schema, or the reason there is none; `regexes` says
+    whether the schema, or a document it reaches, has a `pattern` or `patternProperties`."""
 
     validator: Any = None
     reason: str | None = None
+    regexes: bool = True
 
     def decide(self, payload: Any) -> bool | None:
         """jsonschema-rs's verdict, or None when only python-jsonschema can give one: no
@@ -65,7 +67,7 @@ def build_fast_path(
         "retriever": _refuse_retrieval,
     }
     try:
-        resources = reachable_documents(schema, dialect, documents or {})
+        resources, regexes = reachable_documents(schema, dialect, documents or {})
         if resources:
             # A document without `$schema` is read in the dialect of the schema referencing it.
             kwargs["registry"] = jsonschema_rs.Registry(
@@ -73,24 +75,30 @@ def build_fast_path(
                 draft=getattr(jsonschema_rs, draft_name),
                 retriever=_refuse_retrieval,
             )
-        return FastPath(getattr(jsonschema_rs, class_name)(schema, **kwargs))
+        return FastPath(getattr(jsonschema_rs, class_name)(schema, **kwargs), regexes=regexes)
     except Exception as e:  # jsonschema-rs refuses the schema (an unresolvable $ref, say)
         first = str(e).strip().splitlines()
         why = first[0] if first else type(e).__name__
         return FastPath(reason=f"jsonschema-rs cannot compile it: {why}")
 
 
-def reachable_documents(schema: Any, dialect: str, documents: Mapping[str, Any]) -> dict[str, Any]:
-    """The locked documents `schema` reaches through references, directly or through others."""
+def reachable_documents(
+    schema: Any, dialect: str, documents: Mapping[str, Any]
+) -> tuple[dict[str, Any], bool]:
+    """The locked documents `schema` reaches through references, directly or through others,
+    and whether any of these (or the schema) has a regex."""
     found: dict[str, Any] = {}
+    regexes = False
     pending = [(schema, "")]
     while pending:
         document, base = pending.pop()
-        for _, target in scan_refs(document, dialect, base).remote:
+        scan = scan_refs(document, dialect, base)
+        regexes = regexes or scan.regexes
+        for _, target in scan.remote:
             if target not in found and target in documents:
                 found[target] = documents[target]
                 pending.append((found[target], target))
-    return found
+    return found, regexes
 
 
 def is_plain_json(value: Any) -> bool:

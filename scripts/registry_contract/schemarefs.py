@@ -54,11 +54,13 @@ BUNDLED_PREFIXES = (
 
 @dataclass
 class RefScan:
-    """A document's own resources (its base URI and every embedded `$id`), and each reference
-    with the absolute URI of the document it points into."""
+    """A document's own resources (its base URI and every embedded `$id`), each reference with
+    the absolute URI of the document it points into, and whether any subschema has a regex
+    (`pattern`, `patternProperties`)."""
 
     resources: set[str] = field(default_factory=set)
     refs: list[tuple[str, str]] = field(default_factory=list)
+    regexes: bool = False
 
     @property
     def remote(self) -> Iterator[tuple[str, str]]:
@@ -96,6 +98,8 @@ def _walk(node: Any, draft: str, scope: str, scan: RefScan, *, root: bool = Fals
         scope = urldefrag(urljoin(scope, identifier)).url
     if root or identifier is not None:
         scan.resources.add(scope)
+    if "pattern" in node or "patternProperties" in node:
+        scan.regexes = True
     for keyword in REF_KEYWORDS:
         ref = node.get(keyword)
         if isinstance(ref, str):

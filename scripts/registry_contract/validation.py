@@ -21,6 +21,7 @@ if TYPE_CHECKING:
 
 # The steps of an evaluation path that jump to another schema, not keywords of the payload's.
 REF_STEPS = frozenset({"$ref", "$dynamicRef", "$recursiveRef"})
+WEAK_KEYWORDS = frozenset({"anyOf", "oneOf"})
 
 
 @dataclass(frozen=True)
@@ -75,12 +76,13 @@ class LockedRefs:
 class SchemaValidator:
     """A reusable validator for one schema; `check` returns the issues, best match first.
 
-    jsonschema-rs decides, both ways, and words the issues: it follows ECMA-262 regexes in
-    bounded time and passes the JSON-Schema-Test-Suite where python-jsonschema does not
-    (docs/validation.md). Asking python-jsonschema to explain would run Python's `re` on the
-    schema's patterns, which a catastrophic one keeps busy for minutes. python-jsonschema is
-    imported only where jsonschema-rs cannot decide: draft 3, a schema it cannot compile, a
-    payload beyond plain JSON.
+    jsonschema-rs decides, both ways: it follows ECMA-262 regexes in bounded time and passes
+    the JSON-Schema-Test-Suite where python-jsonschema does not (docs/validation.md).
+    python-jsonschema, the reference, words each issue jsonschema-rs also finds (same payload
+    path and keyword, its best match first); jsonschema-rs's own errors word the rest, and all
+    of them for a schema with a regex, which Python's `re` could take minutes to run. The
+    reference is imported and built on the first failure; it decides alone only where
+    jsonschema-rs cannot: draft 3, a schema it cannot compile, a payload beyond plain JSON.
     """
 
     def __init__(
@@ -145,7 +147,17 @@ class SchemaValidator:
             return []
         if verdict is None:
             return self._reference_issues(payload)
-        return self._rs_issues(payload)
+        found = self._rs_issues(payload)
+        if self._fast_path.regexes:  # Python's re could take minutes on a catastrophic pattern
+            return found
+        try:
+            worded = self._reference_issues(payload)
+        except LockError:  # python-jsonschema cannot run it (a custom metaschema, say)
+            return found
+        where = {(i.path, i.keyword) for i in found}
+        agreed = [i for i in worded if (i.path, i.keyword) in where]
+        covered = {(i.path, i.keyword) for i in agreed}
+        return best_first([*agreed, *(i for i in found if (i.path, i.keyword) not in covered)])
 
     def _reference_valid(self, payload: Any) -> bool:
         try:
@@ -180,11 +192,14 @@ class SchemaValidator:
         issues = []
         for error in self._fast_path.validator.iter_errors(payload):
             steps = [p for p in error.evaluation_path if p not in REF_STEPS]
-            keyword = steps[-1] if steps and isinstance(steps[-1], str) else error.kind.name
+            if error.kind.name == "falseSchema":  # the path ends at the schema, not a keyword
+                keyword = "false"
+            else:
+                keyword = steps[-1] if steps and isinstance(steps[-1], str) else error.kind.name
             issues.append(
                 Issue(pointer(error.instance_path), pointer(steps), keyword, error.message)
             )
-        return issues
+        return best_first(issues)
 
     def _unevaluable(self, error: Exception) -> LockError:
         first = str(error).strip().splitlines()
@@ -193,6 +208,12 @@ class SchemaValidator:
             f"{self.label}: python-jsonschema cannot evaluate this schema: {why}",
             hint="fix the schema in the registry and run `registry-contract lock`",
         )
+
+
+def best_first(issues: list[Issue]) -> list[Issue]:
+    """Best match first, as python-jsonschema's best_match ranks: the shallowest place in the
+    payload, and a specific keyword before an anyOf or oneOf that only says "none matched"."""
+    return sorted(issues, key=lambda i: (i.path.count("/"), i.keyword in WEAK_KEYWORDS))
 
 
 def base_dialect(schema: Any, default_dialect: str, documents: Mapping[str, Any]) -> str:

@@ -207,8 +207,17 @@ def test_an_empty_fragment_in_an_id_is_dropped_as_referencing_does() -> None:
     assert list(refs) == ["https://schemas.example.com/a.json"] == list(registry)
 
 
-def test_python_jsonschema_is_never_built_where_jsonschema_rs_decides() -> None:
+def test_the_reference_is_built_only_to_word_an_issue() -> None:
     validator = SchemaValidator(EVENT, label="e", formats=True)
     assert validator.is_valid({"n": 1, "at": "2026-11-02T09:15:00Z"})
-    assert not validator.is_valid({"n": "x"}) and validator.check({"n": "x"})
+    assert not validator.is_valid({"n": "x"})
+    assert "_reference" not in vars(validator)
+    [issue] = validator.check({"n": "x", "at": "2026-11-02T09:15:00Z"})
+    assert issue.message == "'x' is not of type 'integer'"  # python-jsonschema's wording
+    assert "_reference" in vars(validator)
+
+
+def test_a_schema_with_a_regex_is_worded_by_jsonschema_rs_alone() -> None:
+    validator = SchemaValidator({"pattern": "^(a+)+$"}, label="e", formats=True)
+    assert validator.check("a" * 35 + "!")[0].keyword == "pattern"
     assert "_reference" not in vars(validator)

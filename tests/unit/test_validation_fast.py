@@ -163,3 +163,23 @@ def test_a_ref_to_a_locked_schema_of_another_draft_stays_fast(tmp_path: Path) ->
     )
     assert checked.fast, checked.slow_reason
     assert checked.is_valid({"c": "s"}) and not checked.is_valid({"c": 1})
+
+
+def test_issues_come_best_match_first_and_a_false_schema_is_named() -> None:
+    schema = {
+        "properties": {
+            "a": False,
+            "b": {"properties": {"c": {"minimum": 3}}},
+            "d": {"anyOf": [{"type": "string"}]},
+        },
+        "required": ["x"],
+    }
+    issues = validator(schema).check({"a": 1, "b": {"c": 1}, "d": 1})
+    assert [(i.path, i.keyword) for i in issues] == [
+        ("", "required"),
+        ("/a", "false"),  # python-jsonschema words it at the wrong place: jsonschema-rs's stays
+        ("/d", "anyOf"),
+        ("/b/c", "minimum"),
+    ]
+    assert issues[0].message == "'x' is a required property"
+    assert issues[1].schema_path == "/properties/a"
