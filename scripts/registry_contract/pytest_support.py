@@ -143,7 +143,14 @@ class ContractSession:
             return None
         title = f"the payload is not valid against {label}"
         issues = validator.check(payload)
-        return render_issues(title, self.schema(name, track), payload, issues, self.refs)
+        return render_issues(
+            title,
+            self.schema(name, track),
+            payload,
+            issues,
+            self.refs,
+            self.config.default_dialect,
+        )
 
     def version(self, name: str, track: str) -> int | None:
         entry = self.lock.entry(name, track)
