@@ -70,11 +70,11 @@ def find_schema_error(
     if fast is None:  # draft 3: python-jsonschema alone
         return _reference_problem(document, name)
     try:
+        if fast.is_valid(document):
+            return None
         errors = list(fast.iter_errors(document))
     except Exception:  # a value jsonschema-rs cannot hold (lone surrogate): the reference decides
         return _reference_problem(document, name)
-    if not errors:
-        return None
     found = [SchemaProblem(e.message, _joined(e.instance_path)) for e in errors]
     explained = _reference_problem(document, name)
     if explained is not None and any(p.path == explained.path for p in found):
