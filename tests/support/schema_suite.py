@@ -9,6 +9,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 # .ci/install downloads jsonschema's sdist of this version and extracts its json/ folder here.
 SUITE_VERSION = "4.26.0"
 SUITE_DIR = Path(__file__).resolve().parents[2] / ".cache" / f"jsonschema-{SUITE_VERSION}" / "json"
@@ -62,9 +64,16 @@ def suite_available() -> bool:
     return (SUITE_DIR / "tests" / "draft2020-12").is_dir()
 
 
-def suite_missing_is_error() -> bool:
-    """In CI a missing suite fails the conformance tests; elsewhere they skip."""
-    return os.environ.get("CI", "").lower() == "true"
+# Without the suite the conformance tests skip, saying how to get it; in CI (CI=true) they run
+# and fail on `require_suite`, so that a CI run never passes without them.
+NEEDS_SUITE = pytest.mark.skipif(
+    not suite_available() and os.environ.get("CI", "").lower() != "true", reason=HOW_TO_GET
+)
+
+
+def require_suite() -> None:
+    if not suite_available():
+        pytest.fail(HOW_TO_GET)
 
 
 def load_groups(folder: str) -> Iterator[SuiteGroup]:
