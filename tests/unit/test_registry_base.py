@@ -53,7 +53,7 @@ def test_check_schema_document_accepts(document: Any) -> None:
 def test_check_schema_document_reads_a_schema_without_dialect_in_the_default_dialect() -> None:
     draft4 = {"minimum": 1, "exclusiveMinimum": True}
     assert check_schema_document(draft4, URL, "a.Event", "v1", "draft4") is draft4
-    with pytest.raises(RegistryError, match="not a valid JSON Schema.*at exclusiveMinimum"):
+    with pytest.raises(RegistryError, match=r"not a valid JSON Schema.*at exclusiveMinimum"):
         check_schema_document(draft4, URL, "a.Event", "v1")
     with pytest.raises(RegistryError, match="not a valid JSON Schema"):
         check_schema_document(True, URL, "a.Event", "v1", "draft4")
