@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-# .ci/install downloads jsonschema's sdist of this version and extracts its json/ folder here.
+# .ci/fetch-test-suite downloads jsonschema's sdist of this version and extracts its json/ here.
 SUITE_VERSION = "4.26.0"
 SUITE_DIR = Path(__file__).resolve().parents[2] / ".cache" / f"jsonschema-{SUITE_VERSION}" / "json"
 REMOTES_URL = "http://localhost:1234/"
@@ -24,10 +24,8 @@ DIALECT_BY_FOLDER = {
     "draft2020-12": "2020-12",
 }
 HOW_TO_GET = (
-    f"the JSON-Schema-Test-Suite is not in {SUITE_DIR}; run .ci/install, or: pip download "
-    f"--no-binary :all: --no-deps jsonschema=={SUITE_VERSION} -d /tmp/sdist && mkdir -p .cache "
-    f"&& tar xzf /tmp/sdist/jsonschema-{SUITE_VERSION}.tar.gz -C .cache "
-    f"jsonschema-{SUITE_VERSION}/json"
+    f"the JSON-Schema-Test-Suite is not in {SUITE_DIR}; run `bash .ci/fetch-test-suite` "
+    "(it downloads python-jsonschema's source distribution, which carries it)"
 )
 
 
