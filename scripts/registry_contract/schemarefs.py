@@ -76,17 +76,37 @@ def is_bundled(uri: str) -> bool:
 
 
 def scan_refs(document: Any, dialect: str, base: str = "") -> RefScan:
-    """Walk `document`, read in `dialect` unless it names its own, from base URI `base`."""
+    """Walk `document`, read in `dialect` unless it names its own, from base URI `base`.
+
+    An explicit stack rather than recursion: a schema nested thousands deep is walked, not a
+    RecursionError (its depth is the lock's and the validators' concern).
+    """
     scan = RefScan()
-    _walk(document, draft_of_dialect(dialect), urldefrag(base).url, scan, root=True)
+    root_scope = urldefrag(base).url
+    if not isinstance(document, dict):
+        scan.resources.add(root_scope)
+        return scan
+    pending = [(document, draft_of_dialect(dialect), root_scope, True)]
+    while pending:
+        node, draft, scope, root = pending.pop()
+        draft, scope = _visit(node, draft, scope, scan, root=root)
+        for keyword, value in node.items():
+            if keyword in SINGLE_SCHEMA and isinstance(value, dict):
+                pending.append((value, draft, scope, False))
+            if keyword in LIST_OF_SCHEMAS and isinstance(value, list):
+                children = value
+            elif keyword in MAP_OF_SCHEMAS and isinstance(value, dict):
+                children = list(value.values())
+            else:
+                continue
+            pending += [(item, draft, scope, False) for item in children if isinstance(item, dict)]
     return scan
 
 
-def _walk(node: Any, draft: str, scope: str, scan: RefScan, *, root: bool = False) -> None:
-    if not isinstance(node, dict):
-        if root:
-            scan.resources.add(scope)
-        return
+def _visit(
+    node: dict[str, Any], draft: str, scope: str, scan: RefScan, *, root: bool
+) -> tuple[str, str]:
+    """Record one subschema's resource, references and regexes; its draft and base URI."""
     dialect = node.get("$schema")
     if isinstance(dialect, str) and (root or _id_of(node, draft) is not None):
         if root and not is_known_dialect(dialect):  # a custom metaschema: a document to reach
@@ -104,15 +124,7 @@ def _walk(node: Any, draft: str, scope: str, scan: RefScan, *, root: bool = Fals
         ref = node.get(keyword)
         if isinstance(ref, str):
             scan.refs.append((ref, urldefrag(urljoin(scope, ref)).url))
-    for keyword, value in node.items():
-        if keyword in SINGLE_SCHEMA and isinstance(value, (dict, bool)):
-            _walk(value, draft, scope, scan)
-        if keyword in LIST_OF_SCHEMAS and isinstance(value, list):
-            for item in value:
-                _walk(item, draft, scope, scan)
-        elif keyword in MAP_OF_SCHEMAS and isinstance(value, dict):
-            for item in value.values():
-                _walk(item, draft, scope, scan)
+    return draft, scope
 
 
 def _id_of(node: dict[str, Any], draft: str) -> str | None:

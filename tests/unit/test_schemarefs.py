@@ -96,3 +96,10 @@ def test_regexes_are_noticed_in_subschemas_only() -> None:
 )
 def test_official_metaschemas_are_bundled(uri: str, bundled: bool) -> None:
     assert is_bundled(uri) is bundled
+
+
+def test_a_deeply_nested_schema_is_walked_without_recursion() -> None:
+    schema: dict[str, Any] = {"$ref": "https://s.example.com/leaf.json"}
+    for _ in range(20_000):
+        schema = {"items": schema}
+    assert remote(schema) == ["https://s.example.com/leaf.json"]
