@@ -157,12 +157,10 @@ def config_schema() -> dict[str, Any]:
 @cache
 def config_fast_path() -> FastPath:
     """The config schema's jsonschema-rs fast path (see fastpath.py)."""
-    from .fastpath import FastPath, build_fast_path
-    from .reference import is_mirrored, mirrored_draft
+    from .fastpath import build_fast_path
 
-    if not is_mirrored():
-        return FastPath(reason="python-jsonschema is not the version reference.py copies")
-    return build_fast_path(config_schema(), mirrored_draft("Draft202012Validator"), formats=True)
+    schema = config_schema()
+    return build_fast_path(schema, schema["$schema"], formats=True)
 
 
 def find_config(explicit: str | None, cwd: Path | None = None) -> Path:

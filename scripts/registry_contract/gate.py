@@ -135,7 +135,7 @@ def load_verified_lock(config: Config) -> Lock:
             if not any(t in lock.tracks(name) for t in schema.tracks)
         ]
 
-    return load_intact_lock(config.lock_dir, check=missing)
+    return load_intact_lock(config.lock_dir, check=missing, default_dialect=config.default_dialect)
 
 
 def build_validators(config: Config, lock: Lock) -> dict[tuple[str, str], SchemaValidator]:
@@ -149,9 +149,13 @@ def build_validators(config: Config, lock: Lock) -> dict[tuple[str, str], Schema
                 continue
             document = lock.schema(name, track)
             label = f"{lock.dir / name / track}.json ({name}@{track})"
-            check_remote_refs(document, known, label)
+            check_remote_refs(document, known, label, config.default_dialect)
             validators[(name, track)] = SchemaValidator(
-                document, label=label, formats=config.formats, registry=registry
+                document,
+                label=label,
+                formats=config.formats,
+                registry=registry,
+                default_dialect=config.default_dialect,
             )
     return validators
 

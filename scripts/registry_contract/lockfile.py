@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from .dialect import DEFAULT_DIALECT_NAME
 from .errors import LockError
 
 LOCK_FILE = "lock.json"
@@ -136,8 +137,9 @@ def check_entry(entry: LockEntry) -> None:
         raise TypeError(f"sha256 and file of {entry.name}@{entry.track} must be strings")
 
 
-def verify_lock(lock: Lock) -> list[str]:
-    """Return every integrity problem: digests, missing or unlisted files, invalid schemas."""
+def verify_lock(lock: Lock, default_dialect: str = DEFAULT_DIALECT_NAME) -> list[str]:
+    """Return every integrity problem: digests, missing or unlisted files, invalid schemas
+    (a schema without `$schema` is read in `default_dialect`)."""
     from .metaschema import find_schema_error
 
     problems = foreign_links(lock.dir)
@@ -171,7 +173,7 @@ def verify_lock(lock: Lock) -> list[str]:
                 problems.append(f"{where}: not valid JSON ({e})")
                 continue
             try:
-                error = find_schema_error(document)
+                error = find_schema_error(document, default_dialect)
             except RecursionError:
                 problems.append(f"{where}: nested too deeply to check against its metaschema")
                 continue
@@ -234,7 +236,12 @@ def too_deep(data: bytes, limit: int = MAX_SCHEMA_DEPTH) -> bool:
     return False
 
 
-def load_intact_lock(lock_dir: Path, *, check: Callable[[Lock], list[str]] | None = None) -> Lock:
+def load_intact_lock(
+    lock_dir: Path,
+    *,
+    check: Callable[[Lock], list[str]] | None = None,
+    default_dialect: str = DEFAULT_DIALECT_NAME,
+) -> Lock:
     """Load and verify a lock, refusing one with any problem (exit 4, each problem listed).
 
     `check` adds a caller's own problems with the loaded lock (e.g. schemas it lacks).
@@ -242,7 +249,7 @@ def load_intact_lock(lock_dir: Path, *, check: Callable[[Lock], list[str]] | Non
     for _ in range(READ_ATTEMPTS):
         before = _generation(lock_dir)
         lock = load_lock(lock_dir)
-        problems = verify_lock(lock) + (check(lock) if check else [])
+        problems = verify_lock(lock, default_dialect) + (check(lock) if check else [])
         if not problems or _generation(lock_dir) == before:
             break  # a problem seen while no refresh swapped the tree in is real
     if problems:

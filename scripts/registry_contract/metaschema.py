@@ -5,14 +5,12 @@ from __future__ import annotations
 import functools
 import importlib.util
 import json
+from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 from urllib.parse import urlsplit
 
-from .reference import DEFAULT_DRAFT, is_mirrored, mirrored_draft
-
-if TYPE_CHECKING:
-    from jsonschema.exceptions import SchemaError
+from .dialect import DEFAULT_DIALECT_NAME, dialect_of
 
 # jsonschema.validators.validator_for's table, keyed as its URIDict normalises a URI.
 DRAFT_BY_DIALECT = {
@@ -34,75 +32,82 @@ FOLDER_BY_DRAFT = {
 }
 
 
-def is_known_dialect(dialect: str) -> bool:
-    """Whether referencing.jsonschema.specification_with knows `dialect`, without importing it."""
-    if not isinstance(dialect, str):  # let the reference raise as it does
-        from referencing.jsonschema import UnknownDialect, specification_with
+@dataclass(frozen=True)
+class SchemaProblem:
+    """Why a document is not a valid JSON Schema, and where in it ("/"-joined, or "(root)")."""
 
-        try:
-            specification_with(dialect)
-        except UnknownDialect:
-            return False
-        return True
-    return dialect.rstrip("#") in DRAFT_BY_DIALECT
+    message: str
+    path: str
 
 
-def draft_of(document: Any) -> str | None:
-    """The reference's validator class name for `document`, as `validator_for(document,
-    default=Draft202012Validator)` picks it; None when only the reference can tell."""
-    if not is_mirrored():
-        return None
-    if document is True or document is False:
-        return DEFAULT_DRAFT
-    if not isinstance(document, dict):
-        return None
-    if "$schema" not in document:
-        return DEFAULT_DRAFT
-    dialect = document["$schema"]
+def is_known_dialect(dialect: Any) -> bool:
+    """Whether `dialect` is the metaschema URI of a draft from 3 to 2020-12."""
+    return isinstance(dialect, str) and urlsplit(dialect).geturl() in DRAFT_BY_DIALECT
+
+
+def draft_of_dialect(dialect: Any, default: str = "Draft202012Validator") -> str:
+    """The validator class name (both libraries name them alike) of a metaschema URI."""
     if not isinstance(dialect, str):
-        return None
-    return DRAFT_BY_DIALECT.get(urlsplit(dialect).geturl(), DEFAULT_DRAFT)
+        return default
+    return DRAFT_BY_DIALECT.get(urlsplit(dialect).geturl(), default)
 
 
-def find_schema_error(document: Any) -> SchemaError | None:
-    """None when `document` is valid against its draft's metaschema, else the reference's error.
+def find_schema_error(
+    document: Any, default_dialect: str = DEFAULT_DIALECT_NAME
+) -> SchemaProblem | None:
+    """None when `document` is valid against its draft's metaschema (its own `$schema`, else
+    the `default-dialect`), else why not.
 
-    jsonschema-rs walks the metaschema (about 150 times faster than python-jsonschema's
-    check_schema, which dominated fetching a schema) but calls the reference's format checks
-    (`regex`, `uri-reference`, ...), where the two libraries differ. A failure is always
-    confirmed and explained by python-jsonschema, the reference, imported only then.
+    jsonschema-rs decides (about 150 times faster than python-jsonschema's check_schema, and
+    with ECMA-262 regexes for `format: regex`); python-jsonschema words the problem when it
+    finds one at the same place, else jsonschema-rs's own error does.
     """
-    name = draft_of(document)
-    fast = _meta_validator(name) if name is not None else None
-    if fast is not None:
-        try:
-            if fast.is_valid(document):
-                return None
-        except Exception:  # a format check raised: the reference decides, and raises alike
-            pass
-    from jsonschema.exceptions import SchemaError
-    from jsonschema.validators import Draft202012Validator, validator_for
-
-    cls = validator_for(document, default=Draft202012Validator)
+    dialect = dialect_of(document, default_dialect)
+    if not is_known_dialect(dialect):
+        return SchemaProblem(f"unknown $schema {dialect!r}", "$schema")
+    name = draft_of_dialect(dialect)
+    fast = _meta_validator(name)
+    if fast is None:  # draft 3: python-jsonschema alone
+        return _reference_problem(document, name)
     try:
-        cls.check_schema(document)
+        if fast.is_valid(document):
+            return None
+        errors = list(fast.iter_errors(document))
+    except Exception:  # a value jsonschema-rs cannot hold (lone surrogate): the reference decides
+        return _reference_problem(document, name)
+    found = [SchemaProblem(e.message, _joined(e.instance_path)) for e in errors]
+    explained = _reference_problem(document, name)
+    if explained is not None and any(p.path == explained.path for p in found):
+        return explained
+    return found[0]
+
+
+def _reference_problem(document: Any, name: str) -> SchemaProblem | None:
+    import jsonschema
+    from jsonschema.exceptions import SchemaError
+
+    try:
+        getattr(jsonschema, name).check_schema(document)
     except SchemaError as e:
-        return e
+        return SchemaProblem(e.message, _joined(e.absolute_path))
+    except Exception:  # a regex Python's re cannot compile, say: no explanation from here
+        return None
     return None
+
+
+def _joined(path: Any) -> str:
+    return "/".join(map(str, path)) or "(root)"
 
 
 @functools.cache
 def _meta_validator(name: str) -> Any:
-    """A jsonschema-rs validator of one draft's metaschema with the reference's format checks."""
+    """A jsonschema-rs validator of one draft's metaschema, formats asserted as the reference's
+    `check_schema` does; None for a draft jsonschema-rs does not support."""
     import jsonschema_rs
 
-    formats = dict(mirrored_draft(name).formats)
-    try:
-        return jsonschema_rs.validator_for(
-            load_metaschema(name), validate_formats=True, formats=formats
-        )
-    except Exception:  # a draft jsonschema-rs cannot compile: the reference alone decides
+    if name == "Draft3Validator":
         return None
+    return jsonschema_rs.validator_for(load_metaschema(name), validate_formats=True)
 
 
 def load_metaschema(name: str) -> Any:

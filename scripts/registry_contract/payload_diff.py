@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING, Any
 
+from .dialect import DEFAULT_DIALECT_NAME, DIALECT_BY_NAME, dialect_of
+
 if TYPE_CHECKING:
     import referencing
 
@@ -16,7 +18,12 @@ _MISSING = object()
 
 
 def render_issues(
-    title: str, schema: Any, payload: Any, issues: list[Issue], refs: referencing.Registry[Any]
+    title: str,
+    schema: Any,
+    payload: Any,
+    issues: list[Issue],
+    refs: referencing.Registry[Any],
+    default_dialect: str = DEFAULT_DIALECT_NAME,
 ) -> str:
     """A multi-line message: the title, then for each issue its location and a -/+ pair."""
     # jsonschema reports each missing required property apart; one entry per object reads better.
@@ -29,17 +36,18 @@ def render_issues(
             seen.add(issue.path)
         kept.append(issue)
     lines = [f"{title}: {len(kept)} issue(s)"]
+    dialect = dialect_of(schema, default_dialect)
     for issue in kept[:MAX_ISSUES]:
-        lines += _describe(issue, schema, payload, refs)
+        lines += _describe(issue, schema, payload, refs, dialect)
     if len(kept) > MAX_ISSUES:
         lines.append(f"  ... and {len(kept) - MAX_ISSUES} more")
     return "\n".join(lines)
 
 
 def _describe(
-    issue: Issue, schema: Any, payload: Any, refs: referencing.Registry[Any]
+    issue: Issue, schema: Any, payload: Any, refs: referencing.Registry[Any], dialect: str
 ) -> list[str]:
-    expected = keyword_value(schema, issue.schema_path, refs)
+    expected = keyword_value(schema, issue.schema_path, refs, dialect)
     actual = value_at(payload, issue.path)
     message = issue.message
     if issue.keyword == "required" and isinstance(expected, list) and isinstance(actual, dict):
@@ -87,7 +95,12 @@ def value_at(document: Any, pointer: str) -> Any:
     return node
 
 
-def keyword_value(schema: Any, schema_path: str, refs: referencing.Registry[Any]) -> Any:
+def keyword_value(
+    schema: Any,
+    schema_path: str,
+    refs: referencing.Registry[Any],
+    dialect: str = DIALECT_BY_NAME[DEFAULT_DIALECT_NAME],
+) -> Any:
     """The keyword's value at an absolute schema path, following `$ref` through the registry.
 
     jsonschema's absolute schema path leaves out the `$ref` it followed (a `maximum` behind
@@ -96,10 +109,11 @@ def keyword_value(schema: Any, schema_path: str, refs: referencing.Registry[Any]
     """
     from referencing import Resource
     from referencing.exceptions import Unresolvable
-    from referencing.jsonschema import DRAFT202012
+    from referencing.jsonschema import UnknownDialect, specification_with
 
     try:
-        root = Resource.from_contents(schema, default_specification=DRAFT202012)
+        spec = specification_with(dialect)
+        root = Resource.from_contents(schema, default_specification=spec)
         resolver = refs.resolver_with_root(root)
         node = schema
         for part in _parts(schema_path):
@@ -110,9 +124,9 @@ def keyword_value(schema: Any, schema_path: str, refs: referencing.Registry[Any]
             if node is _MISSING:
                 return _MISSING
             if isinstance(node, dict) and isinstance(node.get("$id"), str):
-                resolver = resolver.in_subresource(DRAFT202012.create_resource(node))
+                resolver = resolver.in_subresource(spec.create_resource(node))
         return node
-    except (Unresolvable, TypeError, ValueError, KeyError):
+    except (Unresolvable, UnknownDialect, TypeError, ValueError, KeyError):
         return _MISSING
 
 

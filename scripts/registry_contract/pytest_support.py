@@ -128,7 +128,7 @@ class ContractSession:
     def refs(self) -> referencing.Registry[Any]:
         from .validation import build_ref_registry
 
-        return build_ref_registry(self.lock)
+        return build_ref_registry(self.lock, self.config.default_dialect)
 
     def failure(self, name: str, track: str, payload: Any, expected: str) -> str | None:
         """Why the payload does not meet the expectation ("valid"/"invalid"), None if it does."""
@@ -143,7 +143,14 @@ class ContractSession:
             return None
         title = f"the payload is not valid against {label}"
         issues = validator.check(payload)
-        return render_issues(title, self.schema(name, track), payload, issues, self.refs)
+        return render_issues(
+            title,
+            self.schema(name, track),
+            payload,
+            issues,
+            self.refs,
+            self.config.default_dialect,
+        )
 
     def version(self, name: str, track: str) -> int | None:
         entry = self.lock.entry(name, track)

@@ -3,22 +3,25 @@
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
-from urllib.parse import urldefrag, urljoin
+from urllib.parse import urldefrag
 
+from .dialect import DEFAULT_DIALECT_NAME, dialect_of, dialect_uri
 from .errors import LockError
 from .fastpath import build_fast_path
-from .metaschema import draft_of, is_known_dialect
-from .reference import draft_of_validator, mirrored_draft
+from .metaschema import draft_of_dialect, is_known_dialect
+from .schemarefs import is_bundled, scan_refs
 
 if TYPE_CHECKING:
     import referencing
 
     from .lockfile import Lock
 
-DEFAULT_DIALECT = "https://json-schema.org/draft/2020-12/schema"
+# The steps of an evaluation path that jump to another schema, not keywords of the payload's.
+REF_STEPS = frozenset({"$ref", "$dynamicRef", "$recursiveRef"})
+WEAK_KEYWORDS = frozenset({"anyOf", "oneOf"})
 
 
 @dataclass(frozen=True)
@@ -38,45 +41,48 @@ def pointer(parts: Any) -> str:
 
 class LockedRefs:
     """The locked schemas by `$id`, which is all a `$ref` may reach. python-jsonschema's
-    referencing.Registry of them is built only when the reference runs."""
+    referencing.Registry of them is built only when the reference runs, once per dialect:
+    a document without `$schema` is read in the dialect of the schema that references it."""
 
-    def __init__(
-        self, pairs: list[tuple[str, Any]], registry: referencing.Registry[Any] | None = None
-    ) -> None:
-        self._pairs = pairs
+    def __init__(self, pairs: list[tuple[str, Any]]) -> None:
         # referencing.Registry.with_resources drops an empty fragment; so does this.
         self.documents = {uri.rstrip("#"): document for uri, document in pairs}
-        self._registry = registry
+        self._registries: dict[str, referencing.Registry[Any]] = {}
 
     @classmethod
     def of(cls, registry: LockedRefs | referencing.Registry[Any]) -> LockedRefs:
         if isinstance(registry, LockedRefs):
             return registry
-        return cls([(uri, registry[uri].contents) for uri in registry], registry)
+        return cls([(uri, registry[uri].contents) for uri in registry])
 
     def __iter__(self) -> Iterator[str]:
         return iter(self.documents)
 
-    @property
-    def registry(self) -> referencing.Registry[Any]:
-        if self._registry is None:
+    def registry_for(self, dialect: str) -> referencing.Registry[Any]:
+        """A referencing.Registry of the documents, read in `dialect` unless they name their own."""
+        if dialect not in self._registries:
             from referencing import Registry, Resource
-            from referencing.jsonschema import DRAFT202012
+            from referencing.jsonschema import specification_with
 
+            spec = specification_with(dialect)
             resources = [
-                (uri, Resource.from_contents(document, default_specification=DRAFT202012))
-                for uri, document in self._pairs
+                (uri, Resource.from_contents(document, default_specification=spec))
+                for uri, document in self.documents.items()
             ]
-            self._registry = Registry().with_resources(resources)
-        return self._registry
+            self._registries[dialect] = Registry().with_resources(resources)
+        return self._registries[dialect]
 
 
 class SchemaValidator:
     """A reusable validator for one schema; `check` returns the issues, best match first.
 
-    jsonschema-rs decides "valid" when it mirrors the schema faithfully (see fastpath.py);
-    python-jsonschema, the reference, confirms every "invalid" and explains it. The reference
-    is imported and built on the first payload jsonschema-rs does not accept.
+    jsonschema-rs decides, both ways: it follows ECMA-262 regexes in bounded time and passes
+    the JSON-Schema-Test-Suite where python-jsonschema does not (docs/validation.md).
+    python-jsonschema, the reference, words each issue jsonschema-rs also finds (same payload
+    path and keyword, its best match first); jsonschema-rs's own errors word the rest, and all
+    of them for a schema with a regex, which Python's `re` could take minutes to run. The
+    reference is imported and built on the first failure; it decides alone only where
+    jsonschema-rs cannot: draft 3, a schema it cannot compile, a payload beyond plain JSON.
     """
 
     def __init__(
@@ -86,71 +92,86 @@ class SchemaValidator:
         label: str,
         formats: bool,
         registry: LockedRefs | referencing.Registry[Any] | None = None,
+        default_dialect: str = DEFAULT_DIALECT_NAME,
     ) -> None:
         self.label = label
         self._schema = schema
         self._formats = formats
-        self._refs = LockedRefs.of(registry) if registry is not None else None
-        dialect = schema.get("$schema", DEFAULT_DIALECT) if isinstance(schema, dict) else None
-        if dialect is not None and not is_known_dialect(dialect):
+        self._refs = LockedRefs.of(registry) if registry is not None else LockedRefs([])
+        self.dialect = base_dialect(schema, default_dialect, self._refs.documents)
+        if not is_known_dialect(self.dialect):
             raise LockError(
-                f"{label}: unknown $schema {dialect!r}",
-                hint="use a JSON Schema draft from 4 to 2020-12",
+                f"{label}: unknown $schema {self.dialect!r}",
+                hint="use a JSON Schema draft from 4 to 2020-12, or lock the metaschema it names",
             )
-        name = draft_of(schema)  # None: only the reference can tell, so ask it
-        draft = mirrored_draft(name) if name is not None else draft_of_validator(self._reference)
-        documents = self._refs.documents if self._refs is not None else None
-        fast = build_fast_path(schema, draft, formats=formats, documents=documents)
+        fast = build_fast_path(
+            schema, self.dialect, formats=formats, documents=self._refs.documents
+        )
         self._fast_path = fast
-        self._fast = fast.validator
-        self._fast_text = fast.text_validator or fast.validator
-        self._markers = fast.markers
         self.slow_reason = fast.reason
 
     @functools.cached_property
     def _reference(self) -> Any:
-        """The python-jsonschema validator, built as `validator_for` picks its class."""
-        from jsonschema.validators import validator_for
+        """The python-jsonschema validator of the schema's dialect."""
+        import jsonschema
 
-        cls = validator_for(self._schema, default=validator_for({"$schema": DEFAULT_DIALECT}))
-        kwargs: dict[str, Any] = {"format_checker": cls.FORMAT_CHECKER if self._formats else None}
-        if self._refs is not None:
-            kwargs["registry"] = self._refs.registry
-        return cls(self._schema, **kwargs)
+        cls = getattr(jsonschema, draft_of_dialect(self.dialect))
+        return cls(
+            self._schema,
+            format_checker=cls.FORMAT_CHECKER if self._formats else None,
+            registry=self._refs.registry_for(self.dialect),
+        )
 
     @property
     def fast(self) -> bool:
-        """Whether jsonschema-rs decides "valid"; `slow_reason` says why not."""
-        return self._fast is not None
+        """Whether jsonschema-rs decides; `slow_reason` says why not."""
+        return self._fast_path.validator is not None
 
     def is_valid(self, payload: Any) -> bool:
-        return self.passes_fast(payload) or bool(self._reference.is_valid(payload))
+        verdict = self._fast_path.decide(payload)
+        return verdict if verdict is not None else self._reference_valid(payload)
 
     def passes_fast(self, payload: Any) -> bool:
-        """True when jsonschema-rs accepts the payload, so the reference would too; False means
-        only "ask the reference"."""
-        return self._fast_path.accepts(payload)
+        """True when jsonschema-rs accepts the payload; False means invalid or "ask is_valid"."""
+        return self._fast_path.decide(payload) is True
 
-    def passes_fast_json(self, payload: Any, text: bytes) -> bool:
-        """`passes_fast` for the payload that parsing the JSON `text` gave, by a parser that
-        refuses NaN and Infinity and keeps integers exact (so it is plain JSON)."""
-        fast = self._fast_text
-        for marker in self._markers:
-            if marker in text:
-                fast = self._fast
-                break
-        if fast is None:
-            return False
-        try:
-            return bool(fast.is_valid(payload))
-        except Exception:  # a string jsonschema-rs cannot hold (lone surrogate), a bridge error
-            return False
+    def passes_fast_json(self, payload: Any) -> bool:
+        """`passes_fast` for a payload parsed from JSON text by a parser that refuses NaN and
+        Infinity and keeps integers exact (so it is plain JSON)."""
+        return self._fast_path.decide_plain(payload) is True
 
     def check(self, payload: Any) -> list[Issue]:
-        """Every issue the reference finds, best match first; [] when the payload is valid."""
+        """Every issue, best match first; [] when the payload is valid."""
+        verdict = self._fast_path.decide(payload)
+        if verdict is True:
+            return []
+        if verdict is None:
+            return self._reference_issues(payload)
+        found = self._rs_issues(payload)
+        if self._fast_path.regexes:  # Python's re could take minutes on a catastrophic pattern
+            return found
+        try:
+            worded = self._reference_issues(payload)
+        except LockError:  # python-jsonschema cannot run it (a custom metaschema, say)
+            return found
+        where = {(i.path, i.keyword) for i in found}
+        agreed = [i for i in worded if (i.path, i.keyword) in where]
+        covered = {(i.path, i.keyword) for i in agreed}
+        return best_first([*agreed, *(i for i in found if (i.path, i.keyword) not in covered)])
+
+    def _reference_valid(self, payload: Any) -> bool:
+        try:
+            return bool(self._reference.is_valid(payload))
+        except Exception as e:  # re.error, an unresolvable $ref: the schema cannot be evaluated
+            raise self._unevaluable(e) from e
+
+    def _reference_issues(self, payload: Any) -> list[Issue]:
         from jsonschema.exceptions import best_match
 
-        errors = list(self._reference.iter_errors(payload))
+        try:
+            errors = list(self._reference.iter_errors(payload))
+        except Exception as e:  # re.error, an unresolvable $ref: the schema cannot be evaluated
+            raise self._unevaluable(e) from e
         if not errors:
             return []
         best = best_match(errors)
@@ -165,45 +186,80 @@ class SchemaValidator:
             for e in ordered
         ]
 
+    def _rs_issues(self, payload: Any) -> list[Issue]:
+        """jsonschema-rs's errors, with schema paths as python-jsonschema writes them (the
+        `$ref`s followed left out, so payload_diff can look the keyword up the same way)."""
+        issues = []
+        for error in self._fast_path.validator.iter_errors(payload):
+            steps = [p for p in error.evaluation_path if p not in REF_STEPS]
+            if error.kind.name == "falseSchema":  # the path ends at the schema, not a keyword
+                keyword = "false"
+            else:
+                keyword = steps[-1] if steps and isinstance(steps[-1], str) else error.kind.name
+            issues.append(
+                Issue(pointer(error.instance_path), pointer(steps), keyword, error.message)
+            )
+        return best_first(issues)
+
+    def _unevaluable(self, error: Exception) -> LockError:
+        first = str(error).strip().splitlines()
+        why = first[0] if first else type(error).__name__
+        return LockError(
+            f"{self.label}: python-jsonschema cannot evaluate this schema: {why}",
+            hint="fix the schema in the registry and run `registry-contract lock`",
+        )
+
+
+def best_first(issues: list[Issue]) -> list[Issue]:
+    """Best match first, as python-jsonschema's best_match ranks: the shallowest place in the
+    payload, and a specific keyword before an anyOf or oneOf that only says "none matched"."""
+    return sorted(issues, key=lambda i: (i.path.count("/"), i.keyword in WEAK_KEYWORDS))
+
+
+def base_dialect(schema: Any, default_dialect: str, documents: Mapping[str, Any]) -> str:
+    """The draft `schema` is read in: its `$schema` (else the `default-dialect`), and for a
+    custom metaschema (a locked document) the draft that metaschema is written in."""
+    dialect = dialect_of(schema, default_dialect)
+    seen = set()
+    while not is_known_dialect(dialect) and dialect not in seen:
+        seen.add(dialect)
+        metaschema = documents.get(urldefrag(dialect).url)
+        if metaschema is None:
+            break
+        dialect = dialect_of(metaschema, default_dialect)
+    return dialect
+
 
 def build_locked_refs(lock: Lock) -> LockedRefs:
-    """Every locked schema that has an `$id`, and nothing fetched on demand."""
+    """Every locked schema that has an `$id` (`id` in draft 4), and nothing fetched on demand."""
     pairs = []
     for name, tracks in lock.entries.items():
         for track in tracks:
             document = lock.schema(name, track)
-            if isinstance(document, dict) and isinstance(document.get("$id"), str):
-                pairs.append((document["$id"], document))
+            if isinstance(document, dict):
+                identifier = document.get("$id", document.get("id"))
+                if isinstance(identifier, str):
+                    pairs.append((identifier, document))
     return LockedRefs(pairs)
 
 
-def build_ref_registry(lock: Lock) -> referencing.Registry[Any]:
+def build_ref_registry(
+    lock: Lock, default_dialect: str = DEFAULT_DIALECT_NAME
+) -> referencing.Registry[Any]:
     """A referencing.Registry of every locked schema that has an `$id`."""
-    return build_locked_refs(lock).registry
+    return build_locked_refs(lock).registry_for(dialect_uri(default_dialect))
 
 
-def check_remote_refs(schema: Any, known: set[str], label: str) -> None:
-    """Refuse any `$ref` that points outside the schema and outside the lock."""
-    base = schema.get("$id", "") if isinstance(schema, dict) else ""
-    for ref, scope in _refs(schema, base):
-        target = urldefrag(urljoin(scope, ref)).url
-        if target and target != urldefrag(scope).url and target not in known:
+def check_remote_refs(
+    schema: Any, known: set[str], label: str, default_dialect: str = DEFAULT_DIALECT_NAME
+) -> None:
+    """Refuse any reference that leaves the schema's own resources (its embedded `$id`s
+    included) for a document that is neither locked nor an official metaschema."""
+    dialect = dialect_of(schema, default_dialect)
+    for ref, target in scan_refs(schema, dialect).remote:
+        if target not in known and not is_bundled(target):
             raise LockError(
                 f"{label}: $ref {ref!r} points to {target}, which is not in the lock; "
                 "remote references are never fetched",
                 hint="add the referenced schema to `schemas:` and run `registry-contract lock`",
             )
-
-
-def _refs(node: Any, scope: str) -> Iterator[tuple[str, str]]:
-    if isinstance(node, dict):
-        if isinstance(node.get("$id"), str):
-            scope = urljoin(scope, node["$id"])
-        for key, value in node.items():
-            if key in ("$ref", "$dynamicRef") and isinstance(value, str):
-                yield value, scope
-            elif key not in ("enum", "const", "examples", "default"):
-                yield from _refs(value, scope)
-    elif isinstance(node, list):
-        for item in node:
-            yield from _refs(item, scope)

@@ -156,7 +156,6 @@ def test_the_config_schema_takes_the_fast_path() -> None:
         pytest.param("schemas:\n  a.B:\n    tracks: [v1, v1]\n", id="duplicate-tracks"),
         pytest.param("schemas:\n  a.B:\n    tracks: ['.']\n", id="dot-track"),
         pytest.param("schemas:\n  '.': {}\n", id="dot-name"),
-        pytest.param('schemas:\n  "a\\n": {}\n', id="name-ending-in-newline"),
         pytest.param("registry:\n  workers: 1.0\n" + MINIMAL, id="float-workers"),
         pytest.param("registry:\n  workers: true\n" + MINIMAL, id="bool-workers"),
         pytest.param("registry:\n  subject-template: '{name}\\n'\n" + MINIMAL, id="template"),

@@ -22,7 +22,7 @@ URL = "https://r.example/schemas/a.Event/tracks/v1"
     ("document", "message"),
     [
         pytest.param([], "is a JSON list, not an object", id="array"),
-        pytest.param(True, "is a JSON bool, not an object", id="boolean"),
+        pytest.param(7, "is a JSON int, not an object or a boolean", id="number"),
         pytest.param({"$schema": "https://x.example/s"}, "unknown $schema", id="dialect"),
         pytest.param({"type": 12}, "not a valid JSON Schema", id="bad-type"),
         pytest.param({"properties": {"a": {"minimum": "1"}}}, "at properties/a/minimum", id="deep"),
@@ -41,10 +41,22 @@ def test_check_schema_document_refuses(document: Any, message: str) -> None:
         pytest.param({"type": "object"}, id="no-dialect"),
         pytest.param({"$schema": "http://json-schema.org/draft-07/schema#"}, id="draft-07"),
         pytest.param({"$schema": "https://json-schema.org/draft/2020-12/schema"}, id="2020-12"),
+        pytest.param(True, id="boolean-true"),
+        pytest.param(False, id="boolean-false"),
+        pytest.param({"pattern": "^\\p{L}+$"}, id="ecma-262-pattern"),
     ],
 )
-def test_check_schema_document_accepts(document: dict[str, Any]) -> None:
+def test_check_schema_document_accepts(document: Any) -> None:
     assert check_schema_document(document, URL, "a.Event", "v1") is document
+
+
+def test_check_schema_document_reads_a_schema_without_dialect_in_the_default_dialect() -> None:
+    draft4 = {"minimum": 1, "exclusiveMinimum": True}
+    assert check_schema_document(draft4, URL, "a.Event", "v1", "draft4") is draft4
+    with pytest.raises(RegistryError, match=r"not a valid JSON Schema.*at exclusiveMinimum"):
+        check_schema_document(draft4, URL, "a.Event", "v1")
+    with pytest.raises(RegistryError, match="not a valid JSON Schema"):
+        check_schema_document(True, URL, "a.Event", "v1", "draft4")
 
 
 @pytest.mark.parametrize("value", [0, -1, "1", 1.0, True, None])

@@ -167,7 +167,7 @@ def _load_old_lock(config: Config, partial: bool) -> Lock | None:
         return None
     try:
         lock = load_lock(config.lock_dir)
-        problems = verify_lock(lock)
+        problems = verify_lock(lock, config.default_dialect)
     except LockError:
         if partial:
             raise

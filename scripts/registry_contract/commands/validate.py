@@ -109,5 +109,11 @@ def build_validator(config: Config, lock: Lock, name: str, track: str) -> Schema
     registry = build_locked_refs(lock)
     document = lock.schema(name, track)
     label = f"{lock.dir / name / track}.json ({name}@{track})"
-    check_remote_refs(document, {str(uri) for uri in registry}, label)
-    return SchemaValidator(document, label=label, formats=config.formats, registry=registry)
+    check_remote_refs(document, {str(uri) for uri in registry}, label, config.default_dialect)
+    return SchemaValidator(
+        document,
+        label=label,
+        formats=config.formats,
+        registry=registry,
+        default_dialect=config.default_dialect,
+    )

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import unquote, urlsplit
 
+from ..dialect import DEFAULT_DIALECT_NAME
 from ..errors import ConfigError
 from ..lockfile import public_url
 from .base import FetchedSchema, FetchStats, KnownLookup, RegistryClient, known_from_lock
@@ -45,6 +46,7 @@ def build_client(
         where=str(config.path),
         known=known_from_lock(lock),
         environ=environ,
+        default_dialect=config.default_dialect,
     )
 
 
@@ -56,9 +58,11 @@ def build_registry_client(
     known: KnownLookup,
     etags: EtagCache | None = None,
     environ: Mapping[str, str] | None = None,
+    default_dialect: str = DEFAULT_DIALECT_NAME,
 ) -> RegistryClient:
     """The client for `registry.api`; `known` supplies the documents a 304 may reuse, `etags`
-    the ETags to send (default: the file cache; the runtime keeps its own in memory)."""
+    the ETags to send (default: the file cache; the runtime keeps its own in memory), and
+    `default_dialect` is the draft of a schema without `$schema`."""
     from .auth import check_allowed_host, check_transport_security, credentials_from_env
     from .cache import ConditionalGetter, EtagCache, default_cache_path
     from .http import Transport
@@ -76,7 +80,7 @@ def build_registry_client(
         from .static import FolderClient
 
         path = Path(unquote(urlsplit(url).path)) if scheme == "file" else root / url
-        return FolderClient(path)
+        return FolderClient(path, default_dialect)
     if scheme not in ("http", "https"):
         raise ConfigError(
             f"{where}: registry.url {public_url(url)!r} must be an http(s):// URL for the "
@@ -102,14 +106,14 @@ def build_registry_client(
     if registry.api == "core":
         from .core import CoreClient
 
-        return CoreClient(url, getter)
+        return CoreClient(url, getter, default_dialect)
     if registry.api == "confluent":
         from .confluent import ConfluentClient
 
-        return ConfluentClient(url, getter, registry.subject_template)
+        return ConfluentClient(url, getter, registry.subject_template, default_dialect)
     from .static import StaticClient
 
-    return StaticClient(url, getter)
+    return StaticClient(url, getter, default_dialect)
 
 
 def check_registry_url(url: str, config_path: Path | str) -> None:

@@ -10,13 +10,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol
 
+from ..dialect import DEFAULT_DIALECT_NAME, dialect_of
 from ..errors import RegistryError
 from ..lockfile import canonical_json, sha256_hex
 
 if TYPE_CHECKING:
     from ..lockfile import Lock
-
-DEFAULT_DIALECT = "https://json-schema.org/draft/2020-12/schema"
 
 
 @dataclass(frozen=True)
@@ -26,7 +25,7 @@ class FetchedSchema:
     name: str
     track: str
     version: int
-    schema: dict[str, Any]
+    schema: Any  # an object, or a boolean schema
     url: str
     not_modified: bool = False
 
@@ -47,7 +46,7 @@ class KnownDocument:
     """A locked document whose bytes match the lock's digest, reusable on a 304."""
 
     version: int
-    schema: dict[str, Any]
+    schema: Any
     sha256: str
 
 
@@ -119,40 +118,42 @@ def known_from_lock(lock: Lock | None) -> KnownLookup:
             document = json.loads(data)
         except (OSError, ValueError, RecursionError):
             return None
-        if sha256_hex(data) != entry.sha256 or not isinstance(document, dict):
+        if sha256_hex(data) != entry.sha256 or not isinstance(document, (dict, bool)):
             return None
         return KnownDocument(entry.version, document, entry.sha256)
 
     return lookup
 
 
-def check_schema_document(document: Any, url: str, name: str, track: str) -> dict[str, Any]:
-    """Refuse anything that is not a JSON Schema object valid against its metaschema."""
+def check_schema_document(
+    document: Any, url: str, name: str, track: str, default_dialect: str = DEFAULT_DIALECT_NAME
+) -> Any:
+    """Refuse anything that is not a JSON Schema (an object, or from draft 6 on a boolean)
+    valid against its metaschema: its own `$schema`, else the `default-dialect`'s."""
     from ..metaschema import find_schema_error, is_known_dialect
 
     where = f"{url}: the schema of {name}@{track}"
-    if not isinstance(document, dict):
+    if not isinstance(document, (dict, bool)):
         raise RegistryError(
-            f"{where} is a JSON {type(document).__name__}, not an object",
+            f"{where} is a JSON {type(document).__name__}, not an object or a boolean",
             hint="publish a JSON Schema object to the registry",
         )
-    dialect = document.get("$schema", DEFAULT_DIALECT)
-    if not is_known_dialect(str(dialect)):
+    dialect = dialect_of(document, default_dialect)
+    if not is_known_dialect(dialect):
         raise RegistryError(
             f"{where} has an unknown $schema {dialect!r}",
             hint="use a JSON Schema draft from 4 to 2020-12",
         )
     try:
-        error = find_schema_error(document)
+        error = find_schema_error(document, default_dialect)
     except RecursionError as e:
         raise RegistryError(
             f"{where} is nested too deeply to check",
             hint="flatten the schema in the registry (use $defs); the lock was not changed",
         ) from e
     if error is not None:
-        at = "/".join(map(str, error.absolute_path)) or "(root)"
         raise RegistryError(
-            f"{where} is not a valid JSON Schema: {error.message} at {at}",
+            f"{where} is not a valid JSON Schema: {error.message} at {error.path}",
             hint="fix the schema in the registry; the lock was not changed",
         )
     return document
@@ -165,7 +166,7 @@ def warm_up_schema_checks() -> None:
     network wait instead of delaying every worker when the first documents arrive.
     """
     sample = {
-        "$schema": DEFAULT_DIALECT,
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
         "$id": "https://registry-contract.invalid/warm-up",
         "type": "object",
     }

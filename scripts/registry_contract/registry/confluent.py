@@ -6,6 +6,7 @@ import json
 from typing import Any
 from urllib.parse import quote
 
+from ..dialect import DEFAULT_DIALECT_NAME
 from ..errors import ConfigError, RegistryError
 from .base import FetchedSchema, FetchStats, check_schema_document, parse_version
 from .cache import ConditionalGetter
@@ -17,9 +18,16 @@ NOT_FOUND_CODES = frozenset({40401, 40402})  # subject not found, version not fo
 class ConfluentClient:
     api = "confluent"
 
-    def __init__(self, base_url: str, getter: ConditionalGetter, subject_template: str) -> None:
+    def __init__(
+        self,
+        base_url: str,
+        getter: ConditionalGetter,
+        subject_template: str,
+        default_dialect: str = DEFAULT_DIALECT_NAME,
+    ) -> None:
         self.base_url = base_url.rstrip("/")
         self._getter = getter
+        self.default_dialect = default_dialect
         self._transport: Transport = getter.transport
         self.stats: FetchStats = self._transport.stats
         self._template = subject_template
@@ -91,7 +99,7 @@ class ConfluentClient:
                 f"{response.url}: the schema text of subject {subject!r} is not JSON ({e})",
                 hint="fix the schema in the registry; the lock was not changed",
             ) from e
-        schema = check_schema_document(document, response.url, name, track)
+        schema = check_schema_document(document, response.url, name, track, self.default_dialect)
         return FetchedSchema(name, track, version, schema, response.url)
 
 

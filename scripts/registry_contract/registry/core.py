@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import quote
 
+from ..dialect import DEFAULT_DIALECT_NAME
 from ..errors import RegistryError
 from .base import FetchedSchema, FetchStats, check_schema_document, parse_version
 from .cache import ConditionalGetter
@@ -14,9 +15,12 @@ from .http import Response, Transport
 class CoreClient:
     api = "core"
 
-    def __init__(self, base_url: str, getter: ConditionalGetter) -> None:
+    def __init__(
+        self, base_url: str, getter: ConditionalGetter, default_dialect: str = DEFAULT_DIALECT_NAME
+    ) -> None:
         self.base_url = base_url.rstrip("/")
         self._getter = getter
+        self.default_dialect = default_dialect
         self._transport: Transport = getter.transport
         self.stats: FetchStats = self._transport.stats
 
@@ -58,12 +62,14 @@ class CoreClient:
             return answer
         if answer.status == 404:
             return None
-        envelope = parse_envelope(answer, name, track)
+        envelope = parse_envelope(answer, name, track, self.default_dialect)
         self._getter.remember(url, answer, envelope)
         return envelope
 
 
-def parse_envelope(response: Response, name: str, track: str) -> FetchedSchema:
+def parse_envelope(
+    response: Response, name: str, track: str, default_dialect: str = DEFAULT_DIALECT_NAME
+) -> FetchedSchema:
     """Check `{"name", "track", "version", "schema"}` against what was asked."""
     data: Any = response.json()
     if not isinstance(data, dict) or "schema" not in data:
@@ -75,7 +81,7 @@ def parse_envelope(response: Response, name: str, track: str) -> FetchedSchema:
             hint="check registry.url; a proxy or cache may be serving the wrong document",
         )
     version = parse_version(data.get("version"), response.url, name, track)
-    schema = check_schema_document(data["schema"], response.url, name, track)
+    schema = check_schema_document(data["schema"], response.url, name, track, default_dialect)
     return FetchedSchema(name, track, version, schema, response.url)
 
 

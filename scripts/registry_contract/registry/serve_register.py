@@ -133,8 +133,7 @@ def parse_candidate(body: dict[str, Any]) -> dict[str, Any]:
         raise ApiError(422, 42201, f"Invalid schema: unknown $schema '{shown(str(dialect))}'")
     error = find_schema_error(document)
     if error is not None:
-        at = "/".join(map(str, error.absolute_path)) or "(root)"
-        raise ApiError(422, 42201, f"Invalid schema: {shown(error.message)} at {shown(at)}")
+        raise ApiError(422, 42201, f"Invalid schema: {shown(error.message)} at {shown(error.path)}")
     return document
 
 

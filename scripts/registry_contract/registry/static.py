@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
+from ..dialect import DEFAULT_DIALECT_NAME
 from ..errors import RegistryError
 from .base import FetchedSchema, FetchStats, check_schema_document
 from .cache import ConditionalGetter
@@ -16,9 +17,9 @@ from .http import MAX_BODY
 VERSION_KEY = "x-version"
 
 
-def static_version(document: dict[str, Any]) -> int:
+def static_version(document: Any) -> int:
     """Static files have no history: the version is their `x-version` annotation, else 1."""
-    value = document.get(VERSION_KEY)
+    value = document.get(VERSION_KEY) if isinstance(document, dict) else None
     if isinstance(value, int) and not isinstance(value, bool) and value >= 1:
         return value
     return 1
@@ -29,9 +30,12 @@ class StaticClient:
 
     api = "static"
 
-    def __init__(self, base_url: str, getter: ConditionalGetter) -> None:
+    def __init__(
+        self, base_url: str, getter: ConditionalGetter, default_dialect: str = DEFAULT_DIALECT_NAME
+    ) -> None:
         self.base_url = base_url.rstrip("/")
         self._getter = getter
+        self.default_dialect = default_dialect
         self.stats: FetchStats = getter.transport.stats
 
     def url_for(self, name: str, track: str) -> str:
@@ -44,7 +48,7 @@ class StaticClient:
             return answer
         if answer.status == 404:
             return None
-        schema = check_schema_document(answer.json(), answer.url, name, track)
+        schema = check_schema_document(answer.json(), answer.url, name, track, self.default_dialect)
         fetched = FetchedSchema(name, track, static_version(schema), schema, answer.url)
         self._getter.remember(url, answer, fetched)
         return fetched
@@ -70,8 +74,9 @@ class FolderClient:
 
     api = "static"
 
-    def __init__(self, root: Path) -> None:
+    def __init__(self, root: Path, default_dialect: str = DEFAULT_DIALECT_NAME) -> None:
         self.root = root
+        self.default_dialect = default_dialect
         self.stats = FetchStats()
         if not root.is_dir():
             raise RegistryError(
@@ -99,7 +104,7 @@ class FolderClient:
             raise RegistryError(
                 f"{path}: not valid JSON ({e})", hint="fix the file; the lock was not changed"
             ) from e
-        schema = check_schema_document(document, str(path), name, track)
+        schema = check_schema_document(document, str(path), name, track, self.default_dialect)
         return FetchedSchema(name, track, static_version(schema), schema, str(path))
 
     def list_versions(self, name: str, track: str) -> list[int]:
