@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from jsonschema.validators import validator_for
+from jsonschema.validators import Draft7Validator, validator_for
 from referencing import Registry
 
 from registry_contract.compat import CompatResult, check_compatibility
@@ -50,8 +50,10 @@ def verdict(case: dict[str, Any], level: str) -> CompatResult:
     return _VERDICTS[key]
 
 
-def real_validator(schema: Any) -> Any:
-    """python-jsonschema for `schema`: its draft, formats asserted, nothing fetched."""
+def real_validator(schema: Any, formats: bool = True) -> Any:
+    """python-jsonschema for `schema`: its draft (draft-07 without `$schema`, the default
+    dialect), formats asserted unless `formats` is off, nothing fetched."""
     schema = nullable_as_type(schema)
-    cls = validator_for(schema, default=validator_for({}))
-    return cls(schema, format_checker=cls.FORMAT_CHECKER, registry=Registry())
+    cls = validator_for(schema, default=Draft7Validator)
+    checker = cls.FORMAT_CHECKER if formats else None
+    return cls(schema, format_checker=checker, registry=Registry())

@@ -9,8 +9,9 @@ from .branches import expand
 from .conj import Conj, flatten
 from .context import STEP_LIMIT, Ctx, Finding, Run
 from .equality import same_schema
-from .instance import NOTHING, build_instance, kind_of
-from .values import check_values
+from .instance import NOTHING, build_instance
+from .values import check_values, valid_listed
+from .views import ASSERTING
 
 KIND_NAME = {
     "null": "null",
@@ -48,6 +49,7 @@ def check(
     if key in run.active:  # a recursive schema: assume inclusion, proven by the rest
         return []
     run.steps += 1
+    run.budget.spend()
     if run.steps > STEP_LIMIT:
         return [ctx.finding("undecidable-size", "", "", "the schemas are too large to compare")]
     run.active.add(key)
@@ -83,17 +85,8 @@ def _check(
     return findings
 
 
-# View attributes that assert something; combinators and $ref are tracked by the Conj itself.
-_ASSERTING = (
-    "kinds", "lower", "upper", "multiple_of", "min_length", "max_length", "pattern",
-    "format", "prefix", "items", "contains", "min_items", "max_items", "unique", "properties",
-    "pattern_properties", "additional", "property_names", "required", "min_properties",
-    "max_properties", "dependent_required", "dependent_schemas", "dynamic_ref", "unevaluated",
-)  # fmt: skip
-
-
 def _trivial(view: Any) -> bool:
-    return view.enum is None and all(getattr(view, a) in (None, (), False, {}) for a in _ASSERTING)
+    return view.enum is None and all(getattr(view, a) in (None, (), False, {}) for a in ASSERTING)
 
 
 def check_branch(a: Conj, b: Conj, ctx: Ctx, only: frozenset[str] | None) -> list[Finding]:
@@ -103,8 +96,7 @@ def check_branch(a: Conj, b: Conj, ctx: Ctx, only: frozenset[str] | None) -> lis
         return []
     findings = _unknowns(a, b, ctx)
     if a.enum is not None:
-        values = [(v, p) for v, p in a.enum if kind_of(v) in kinds and a.is_valid(v)]
-        return findings + check_values(values, a, b, ctx)
+        return findings + check_values(valid_listed(a, kinds, ctx), a, b, ctx)
     if b.empty:
         return findings + [
             _type_finding(a, b, ctx, k, "accepts nothing here") for k in _ordered(kinds)

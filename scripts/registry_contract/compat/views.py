@@ -22,6 +22,15 @@ KINDS_BY_TYPE = {
 }
 
 
+# View attributes that assert something; combinators and $ref are tracked by the Conj itself.
+ASSERTING = (
+    "kinds", "lower", "upper", "multiple_of", "min_length", "max_length", "pattern",
+    "format", "prefix", "items", "contains", "min_items", "max_items", "unique", "properties",
+    "pattern_properties", "additional", "property_names", "required", "min_properties",
+    "max_properties", "dependent_required", "dependent_schemas", "dynamic_ref", "unevaluated",
+)  # fmt: skip
+
+
 @dataclass(frozen=True, slots=True)
 class Bound:
     """A numeric bound: `value`, whether it is exclusive, and the keyword that set it."""
