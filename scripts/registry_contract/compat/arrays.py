@@ -5,8 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from .candidates import chain
-from .conj import Conj, flatten
+from .conj import Conj
 from .context import Ctx, Finding
+from .emptiness import array_lengths, unsatisfiable
 from .equality import is_true_schema
 from .instance import build_instance
 from .views import View
@@ -14,18 +15,7 @@ from .witness import lift
 
 
 def _lengths(a: Conj) -> tuple[int, int | None]:
-    low = (a.most("min_items") or (0, ""))[0]
-    high_found = a.least("max_items")
-    high = high_found[0] if high_found else None
-    for v in a.views:  # `items: false` closes the array after its prefix
-        if v.items is not None and flatten(a.doc, (v.items,)).empty:
-            high = len(v.prefix) if high is None else min(high, len(v.prefix))
-    return low, high
-
-
-def has_no_arrays(a: Conj) -> bool:
-    low, high = _lengths(a)
-    return high is not None and low > high
+    return array_lengths(a)
 
 
 def check_array(a: Conj, b: Conj, ctx: Ctx) -> list[Finding]:
@@ -92,8 +82,8 @@ def _positions(a: Conj, b: Conj, ctx: Ctx, high: int | None) -> list[Finding]:
         if not sup:
             continue
         where = f"item {i}" if i < last else f"items from index {i}"
-        if flatten(run.sup, sup).empty:
-            if sub and flatten(run.sub, sub).empty:
+        if unsatisfiable(run.sup, sup):
+            if sub and unsatisfiable(run.sub, sub):
                 continue
             code = "prefix-item-gone" if i < a.prefix_length() else "items-closed"
             message = f"{ctx.sub_label} allows {where}; {ctx.sup_label} allows at most {i} items"

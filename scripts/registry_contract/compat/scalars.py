@@ -10,7 +10,7 @@ from .conj import Conj
 from .context import Ctx, Finding
 from .instance import build_instance
 from .numbers import beyond, extreme, grid_for, is_empty, small_range, to_json
-from .regexes import UNIVERSAL_PATTERNS
+from .regexes import is_universal
 from .samples import (
     FORMAT_SAMPLES,
     PLAIN_STRINGS,
@@ -171,7 +171,7 @@ def _patterns(a: Conj, b: Conj, ctx: Ctx, low: int, high: int | None) -> list[Fi
     ours = a.strings_of("pattern")
     findings: list[Finding] = []
     for pattern, where in b.strings_of("pattern"):
-        if pattern in UNIVERSAL_PATTERNS or any(pattern == p for p, _ in ours):
+        if is_universal(pattern) or any(pattern == p for p, _ in ours):
             continue
         shown = " and ".join(repr(p) for p, _ in ours) or "no pattern"
         message = f"{ctx.sub_label} has {shown}; {ctx.sup_label} requires pattern {pattern!r}"

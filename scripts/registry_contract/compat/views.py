@@ -8,6 +8,7 @@ from fractions import Fraction
 from typing import Any
 
 from .documents import Document, child
+from .regexes import is_universal
 
 # "number" is split so that integer-only and fractional values can be reasoned about apart.
 KINDS = frozenset({"null", "boolean", "object", "array", "string", "integer", "fraction"})
@@ -198,7 +199,9 @@ def _read_numbers(view: View, node: dict[str, Any], draft: int) -> None:
 def _read_strings(view: View, node: dict[str, Any]) -> None:
     view.min_length = _count(node.get("minLength"))
     view.max_length = _count(node.get("maxLength"))
-    view.pattern = node["pattern"] if isinstance(node.get("pattern"), str) else None
+    pattern = node.get("pattern")
+    # A pattern every string matches (`a*`, `^.*`) asserts nothing.
+    view.pattern = pattern if isinstance(pattern, str) and not is_universal(pattern) else None
     view.format = node["format"] if isinstance(node.get("format"), str) else None
 
 
