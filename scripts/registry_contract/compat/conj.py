@@ -195,6 +195,7 @@ _KEYWORD = {
     "max_contains": "maxContains",
     "pattern": "pattern",
     "format": "format",
+    "format_note": "format",
     "contains": "contains",
     "property_names": "propertyNames",
 }

@@ -198,10 +198,6 @@ def _formats(a: Conj, b: Conj, ctx: Ctx) -> list[Finding]:
     ours = a.strings_of("format")
     findings: list[Finding] = []
     for name, where in b.strings_of("format"):
-        if not ctx.run.sup.knows_format(
-            name
-        ):  # the validator treats unknown formats as annotations
-            continue
         if any(f == name or (f, name) in FORMAT_SUBSETS for f, _ in ours):
             continue
         shown = " and ".join(repr(f) for f, _ in ours) or "no format"
@@ -216,4 +212,23 @@ def _formats(a: Conj, b: Conj, ctx: Ctx) -> list[Finding]:
         findings.append(
             ctx.finding(code, ours[0][1] if ours else a.pointer, where, message, candidates)
         )
+    return findings + _format_notes(a, b, ctx)
+
+
+def _format_notes(a: Conj, b: Conj, ctx: Ctx) -> list[Finding]:
+    """Format changes where the validator asserts no format (formats off, or one it does not
+    know): reported as annotation changes, which break nothing."""
+    ours = [*a.strings_of("format"), *a.strings_of("format_note")]
+    findings: list[Finding] = []
+    for name, where in b.strings_of("format_note"):
+        if any(f == name for f, _ in ours):
+            continue
+        shown = " and ".join(f"format {f!r}" for f, _ in ours) or "no format"
+        message = (
+            f"{ctx.sub_label} has {shown}; {ctx.sup_label} has format {name!r}"
+            " (an annotation: the validator does not assert it)"
+        )
+        code = "format-other" if ours else "format-new"
+        sub_path = ours[0][1] if ours else a.pointer
+        findings.append(ctx.finding(code, sub_path, where, message, annotation=True))
     return findings

@@ -56,6 +56,7 @@ class View:
     max_length: int | None = None
     pattern: str | None = None
     format: str | None = None
+    format_note: str | None = None  # a `format` the validator does not assert here
     prefix: tuple[str, ...] = ()
     items: str | None = None
     contains: str | None = None
@@ -138,7 +139,7 @@ def _read(doc: Document, node: Any, p: str) -> View:
     _read_type(view, node)
     _read_enum(view, node, draft)
     _read_numbers(view, node, draft)
-    _read_strings(view, node)
+    _read_strings(view, node, doc)
     _read_arrays(view, node, draft)
     _read_objects(view, node, draft)
     _read_combinators(view, node, draft)
@@ -198,13 +199,19 @@ def _read_numbers(view: View, node: dict[str, Any], draft: int) -> None:
     view.multiple_of = multiple if multiple is not None and multiple > 0 else None
 
 
-def _read_strings(view: View, node: dict[str, Any]) -> None:
+def _read_strings(view: View, node: dict[str, Any], doc: Document) -> None:
     view.min_length = _count(node.get("minLength"))
     view.max_length = _count(node.get("maxLength"))
     pattern = node.get("pattern")
     # A pattern every string matches (`a*`, `^.*`) asserts nothing.
     view.pattern = pattern if isinstance(pattern, str) and not is_universal(pattern) else None
-    view.format = node["format"] if isinstance(node.get("format"), str) else None
+    name = node.get("format")
+    if isinstance(name, str):
+        # A format asserts only when formats are on and the draft's checker knows it.
+        if doc.formats and doc.knows_format(name):
+            view.format = name
+        else:
+            view.format_note = name
 
 
 def _schema(node: dict[str, Any], key: str) -> bool:
