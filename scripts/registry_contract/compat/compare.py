@@ -98,13 +98,11 @@ def check_branch(a: Conj, b: Conj, ctx: Ctx, only: frozenset[str] | None) -> lis
     findings = _unknowns(a, b, ctx)
     if a.enum is not None:
         return findings + check_values(valid_listed(a, kinds, ctx), a, b, ctx)
-    if b.empty:
-        return findings + [
-            _type_finding(a, b, ctx, k, "accepts nothing here") for k in _ordered(kinds)
-        ]
     # A type SUB allows no value of (contradictory bounds, a required property that cannot
     # exist, ...) is no difference: an empty OLD is compatible with anything.
     live = [k for k in _ordered(kinds) if not kind_empty(a, k) and not _excluded(a, ctx, k)]
+    if b.empty:
+        return findings + [_type_finding(a, b, ctx, k, "accepts nothing here") for k in live]
     for kind in live:
         findings.extend(check_kind(a, b, ctx, kind))
     return findings + combinators.check_combinators(a, b, ctx, frozenset(live))

@@ -9,7 +9,7 @@ from typing import Any
 from urllib.parse import unquote, urldefrag, urljoin
 
 from ..dialect import DEFAULT_DIALECT_NAME, DIALECT_BY_NAME, dialect_of
-from .enums import indexed_enum
+from .enums import KeySets, indexed_enum
 from .model import CompatError
 
 DRAFT_BY_URI = {
@@ -44,13 +44,14 @@ def validator_class(draft: int) -> Any:
     return getattr(validators, VALIDATOR_NAME_BY_DRAFT[draft])
 
 
-def witness_validator_class(draft: int) -> Any:
-    """The draft's validator class with `enum` looked up in a set (see enums.py)."""
+def witness_validator_class(draft: int, sets: KeySets) -> Any:
+    """The draft's validator class with `enum` looked up in `sets` (see enums.py)."""
     from jsonschema import _keywords, validators
 
     cls = validator_class(draft)
     original: Any = _keywords.enum
-    return validators.extend(cls, {"enum": indexed_enum(original)})  # type: ignore[no-untyped-call]
+    lookup = indexed_enum(original, sets)
+    return validators.extend(cls, {"enum": lookup})  # type: ignore[no-untyped-call]
 
 
 @dataclass(frozen=True, slots=True)
@@ -166,6 +167,7 @@ class Document:
         self.flat_cache: dict[Any, Any] = {}
         self._validators: dict[str, Any] = {}
         self._checker: Any = None
+        self.key_sets = KeySets()
 
     def _index(self, node: Any, pointer: str, base: str) -> None:
         self.nodes[pointer] = node
@@ -289,7 +291,7 @@ class Document:
         if self._checker is None:
             from referencing import Registry
 
-            cls = witness_validator_class(self.draft)
+            cls = witness_validator_class(self.draft, self.key_sets)
             root = nullable_as_type(self.root)
             if isinstance(root, dict) and "$schema" in root:
                 # The class already is this draft's; without `$schema`, evolving to the root

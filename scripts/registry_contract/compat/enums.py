@@ -10,18 +10,23 @@ JsonKey = tuple[Any, ...]
 
 def json_key(value: Any) -> JsonKey:
     """A hashable key equal for JSON-equal values: `1` and `1.0` match, `true` and `1` do not."""
+    kind = type(value)  # exact types first: this runs once per listed value
+    if kind is str:
+        return ("s", value)
+    if kind is int or kind is float:
+        return ("n", value)
+    if kind is dict:
+        return ("d", frozenset((k, json_key(v)) for k, v in value.items()))
+    if kind is list:
+        return ("l", tuple(json_key(v) for v in value))
     if isinstance(value, bool):
         return ("b", value)
+    if value is None:
+        return ("z",)
     if isinstance(value, int | float):
         return ("n", value)
     if isinstance(value, str):
         return ("s", value)
-    if value is None:
-        return ("z",)
-    if isinstance(value, list):
-        return ("l", tuple(json_key(v) for v in value))
-    if isinstance(value, dict):
-        return ("d", frozenset((k, json_key(v)) for k, v in value.items()))
     return ("?", id(value))
 
 
@@ -33,22 +38,46 @@ def key_set(values: list[Any]) -> frozenset[JsonKey] | None:
         return None
 
 
-def indexed_enum(fallback: Callable[..., Iterator[Any]]) -> Callable[..., Iterator[Any]]:
+class KeySets:
+    """The keys of each listed array, built once; the array is held so its id stays its own."""
+
+    def __init__(self) -> None:
+        self._held: dict[int, tuple[list[Any], list[JsonKey] | None, frozenset[JsonKey] | None]]
+        self._held = {}
+
+    def _entry(
+        self, values: list[Any]
+    ) -> tuple[list[Any], list[JsonKey] | None, frozenset[JsonKey] | None]:
+        held = self._held.get(id(values))
+        if held is None or held[0] is not values:
+            try:
+                keys: list[JsonKey] | None = [json_key(v) for v in values]
+            except RecursionError:
+                keys = None
+            held = (values, keys, None if keys is None else frozenset(keys))
+            self._held[id(values)] = held
+        return held
+
+    def keys(self, values: list[Any]) -> list[JsonKey] | None:
+        """The key of each value, in order, or None when one is too deep to key."""
+        return self._entry(values)[1]
+
+    def of(self, values: list[Any]) -> frozenset[JsonKey] | None:
+        """The set of the values' keys, or None when one is too deep to key."""
+        return self._entry(values)[2]
+
+
+def indexed_enum(
+    fallback: Callable[..., Iterator[Any]], sets: KeySets
+) -> Callable[..., Iterator[Any]]:
     """python-jsonschema's `enum` keyword, looked up in a set built once per listed array.
 
     The library compares an instance with every listed value and prints them all in its
     message, so checking each of N values against an N-value enum costs N² comparisons.
     """
-    sets: dict[int, tuple[list[Any], frozenset[JsonKey] | None]] = {}
 
     def enum(validator: Any, enums: Any, instance: Any, schema: Any) -> Iterator[Any]:
-        if not isinstance(enums, list):
-            yield from fallback(validator, enums, instance, schema)
-            return
-        held = sets.get(id(enums))
-        if held is None or held[0] is not enums:  # the list is kept, so its id stays its own
-            held = sets[id(enums)] = (enums, key_set(enums))
-        keys = held[1]
+        keys = sets.of(enums) if isinstance(enums, list) else None
         try:
             found = keys is not None and json_key(instance) in keys
         except RecursionError:

@@ -80,7 +80,11 @@ def listing(c: Conj) -> Listing | None:
         for v in c.views:
             if v.enum is None:
                 continue
-            own = key_set([value for value, _ in v.enum])
+            raw = c.doc.node(v.pointer).get("enum")
+            listed = raw if _listed_at(v).endswith("/enum") and isinstance(raw, list) else None
+            own = (
+                c.doc.key_sets.of(listed) if listed is not None else key_set([x for x, _ in v.enum])
+            )
             if own is None:
                 keys = None
                 break
@@ -104,18 +108,28 @@ def valid_listed(a: Conj, kinds: frozenset[str], ctx: Ctx) -> list[tuple[Any, st
     """SUB's listed values of `kinds` that SUB accepts, with where each is listed."""
     assert a.enum is not None
     own = listing(a)
+    keys = _keys_of(a)
     found: list[tuple[Any, str]] = []
-    for value, where in a.enum:
+    for i, (value, where) in enumerate(a.enum):
         if kind_of(value) not in kinds:
             continue
         if own is not None:
-            if json_key(value) in own[1]:
+            if (keys[i] if keys is not None else json_key(value)) in own[1]:
                 found.append((value, where))
             continue
         ctx.run.budget.spend()
         if a.is_valid(value):
             found.append((value, where))
     return found
+
+
+def _keys_of(a: Conj) -> list[JsonKey] | None:
+    """The keys of SUB's listed values in order, when they come from an `enum` array."""
+    view = next(v for v in a.views if v.enum is not None)
+    raw = a.doc.node(view.pointer).get("enum")
+    if not isinstance(raw, list) or len(raw) != len(view.enum or ()):
+        return None
+    return a.doc.key_sets.keys(raw)
 
 
 def _itself(*values: Any) -> Candidates:

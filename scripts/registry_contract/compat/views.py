@@ -162,7 +162,8 @@ def _read_type(view: View, node: dict[str, Any]) -> None:
 def _read_enum(view: View, node: dict[str, Any], draft: int) -> None:
     options: list[tuple[Any, str]] | None = None
     if isinstance(node.get("enum"), list):
-        options = [(v, view.at("enum") + f"/{i}") for i, v in enumerate(node["enum"])]
+        base = view.at("enum")
+        options = [(v, f"{base}/{i}") for i, v in enumerate(node["enum"])]
     if "const" in node and draft >= 6:
         const = node["const"]
         in_enum = options is None or any(json_equal(const, v) for v, _ in options)
