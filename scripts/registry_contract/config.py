@@ -66,6 +66,7 @@ class Config:
     open_content_model: str
     undecidable: str
     exemptions: tuple[Exemption, ...]
+    compat_budget: float = 10.0  # seconds per compared pair (compat/budget.py)
 
     @property
     def root(self) -> Path:
@@ -233,4 +234,5 @@ def _build(raw: dict[str, Any], path: Path, env: Mapping[str, str]) -> Config:
         open_content_model=raw.get("open-content-model", "exact"),
         undecidable=raw.get("undecidable", "breaking"),
         exemptions=exemptions,
+        compat_budget=float(raw.get("compat-budget", 10.0)),
     )

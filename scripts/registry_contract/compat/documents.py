@@ -54,6 +54,15 @@ def witness_validator_class(draft: int, sets: KeySets) -> Any:
     return validators.extend(cls, {"enum": lookup})  # type: ignore[no-untyped-call]
 
 
+def dialect_names(old: Any, new: Any, default: str) -> dict[str, str]:
+    """The dialect each version is read in, by `default-dialect` name, and the default."""
+    return {
+        "old": NAME_BY_DRAFT[detect_draft(old, "OLD", default)],
+        "new": NAME_BY_DRAFT[detect_draft(new, "NEW", default)],
+        "default": default,
+    }
+
+
 @dataclass(frozen=True, slots=True)
 class Rejection:
     """One reason the validator gives: the keyword, its pointer in the document (through
