@@ -9,7 +9,7 @@ from .branches import expand
 from .conj import Conj
 from .documents import Document
 from .numbers import extreme, grid_for, to_json
-from .samples import FORMAT_SAMPLES, fit_length
+from .samples import FORMAT_SAMPLES, OTHER_FORMAT_SAMPLES, fit_length
 
 
 class _Nothing:
@@ -156,7 +156,8 @@ def _string(conj: Conj, h: _Hints) -> Any:
         low = max(low, h.size)
     patterns = [p for p, _ in conj.strings_of("pattern")]
     formats = [f for f, _ in conj.strings_of("format")]
-    sample = FORMAT_SAMPLES.get(formats[0]) if formats and not patterns else None
+    samples = OTHER_FORMAT_SAMPLES if h.variant % 2 else FORMAT_SAMPLES
+    sample = samples.get(formats[0]) if formats and not patterns else None
     if sample is not None and low <= len(sample) and (high is None or len(sample) <= high):
         return sample
     text = fit_length(patterns[0] if patterns else None, low, high, h.variant)
