@@ -5,11 +5,12 @@ from __future__ import annotations
 import copy
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
 from urllib.parse import unquote, urldefrag, urljoin
 
 from ..dialect import DEFAULT_DIALECT_NAME, DIALECT_BY_NAME, dialect_of
-from .enums import KeySets, indexed_enum
+from .enums import KEY_SETS, KeySets, indexed_enum
 from .model import CompatError
 
 DRAFT_BY_URI = {
@@ -44,14 +45,14 @@ def validator_class(draft: int) -> Any:
     return getattr(validators, VALIDATOR_NAME_BY_DRAFT[draft])
 
 
-def witness_validator_class(draft: int, sets: KeySets) -> Any:
-    """The draft's validator class with `enum` looked up in `sets` (see enums.py)."""
+@cache
+def witness_validator_class(draft: int) -> Any:
+    """The draft's validator class with `enum` looked up in a set (see enums.py)."""
     from jsonschema import _keywords, validators
 
-    cls = validator_class(draft)
     original: Any = _keywords.enum
-    lookup = indexed_enum(original, sets)
-    return validators.extend(cls, {"enum": lookup})  # type: ignore[no-untyped-call]
+    extended = {"enum": indexed_enum(original)}
+    return validators.extend(validator_class(draft), extended)  # type: ignore[no-untyped-call]
 
 
 def dialect_names(old: Any, new: Any, default: str) -> dict[str, str]:
@@ -229,10 +230,13 @@ class Document:
     def validity(self, instance: Any, pointer: str = "") -> bool | None:
         """True or False from python-jsonschema, or None when it cannot tell (a `$ref` that
         leaves the document, a schema it cannot read in this draft, recursion too deep)."""
+        token = KEY_SETS.set(self.key_sets)
         try:
             return bool(self._validator(pointer).is_valid(instance))
-        except Exception:
+        except Exception:  # see _errors
             return None
+        finally:
+            KEY_SETS.reset(token)
 
     def rejection(self, instance: Any, pointer: str) -> tuple[str, str] | None:
         """The keyword that rejects `instance` at `pointer`, and where it is; None if valid."""
@@ -256,6 +260,7 @@ class Document:
         return None if errors is None else [self._locate(e, pointer) for e in errors]
 
     def _errors(self, instance: Any, pointer: str) -> list[Any] | None:
+        token = KEY_SETS.set(self.key_sets)
         try:
             return list(self._validator(pointer).iter_errors(instance))
         except Exception:
@@ -264,6 +269,8 @@ class Document:
             # 2020-12 raises AttributeError), and on recursion too deep. Each means "cannot
             # tell", which the engine turns into an undecidable change, never a crash.
             return None
+        finally:
+            KEY_SETS.reset(token)
 
     def _locate(self, error: Any, pointer: str) -> Rejection:
         # python-jsonschema leaves `$ref` out of schema paths: a token the node lacks is
@@ -300,7 +307,7 @@ class Document:
         if self._checker is None:
             from referencing import Registry
 
-            cls = witness_validator_class(self.draft, self.key_sets)
+            cls = witness_validator_class(self.draft)
             root = nullable_as_type(self.root)
             if isinstance(root, dict) and "$schema" in root:
                 # The class already is this draft's; without `$schema`, evolving to the root

@@ -29,12 +29,10 @@ def unsatisfiable(doc: Document, pointers: tuple[str, ...], depth: int = 0) -> b
 
 def kind_empty(c: Conj, kind: str, depth: int = 0) -> bool:
     """True when the conjunction provably allows no value of `kind` (negatives ignored)."""
-    if c.enum is not None:
-        return False  # listed values are validated one by one elsewhere
-    if kind == "null":
-        return not c.is_valid(None)
-    if kind == "boolean":
-        return not (c.is_valid(False) or c.is_valid(True))
+    if c.enum is not None or kind in ("null", "boolean"):
+        # Listed values are validated one by one elsewhere; without them, only a `not` (a
+        # negative, ignored here) can exclude null or the booleans once the type allows them.
+        return False
     if kind in ("integer", "fraction"):
         return grid_for(c, kind) is False or is_empty(
             extreme(c, kind, lower=True), extreme(c, kind, lower=False)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from contextvars import ContextVar
 from typing import Any
 
 JsonKey = tuple[Any, ...]
@@ -67,17 +68,21 @@ class KeySets:
         return self._entry(values)[2]
 
 
-def indexed_enum(
-    fallback: Callable[..., Iterator[Any]], sets: KeySets
-) -> Callable[..., Iterator[Any]]:
-    """python-jsonschema's `enum` keyword, looked up in a set built once per listed array.
+# The key sets of the document being validated: python-jsonschema's keyword functions get
+# no context of ours, and one extended validator class per draft is shared by every document.
+KEY_SETS: ContextVar[KeySets | None] = ContextVar("KEY_SETS", default=None)
+
+
+def indexed_enum(fallback: Callable[..., Iterator[Any]]) -> Callable[..., Iterator[Any]]:
+    """python-jsonschema's `enum` keyword, looked up in the set of the current KEY_SETS.
 
     The library compares an instance with every listed value and prints them all in its
     message, so checking each of N values against an N-value enum costs N² comparisons.
     """
 
     def enum(validator: Any, enums: Any, instance: Any, schema: Any) -> Iterator[Any]:
-        keys = sets.of(enums) if isinstance(enums, list) else None
+        sets = KEY_SETS.get()
+        keys = sets.of(enums) if sets is not None and isinstance(enums, list) else None
         try:
             found = keys is not None and json_key(instance) in keys
         except RecursionError:
