@@ -67,13 +67,15 @@ def dialect_names(old: Any, new: Any, default: str) -> dict[str, str]:
 @dataclass(frozen=True, slots=True)
 class Rejection:
     """One reason the validator gives: the keyword, its pointer in the document (through
-    `$ref`), the schema node holding it, the instance location, and the keyword's value."""
+    `$ref`), the schema node holding it, the instance location, the keyword's value, and the
+    nodes whose `$ref` led there."""
 
     keyword: str | None
     location: str
     node: str
     path: tuple[str | int, ...]
     value: Any
+    via: tuple[str, ...] = ()  # the nodes whose `$ref` the error went through
 
 
 SINGLE_SCHEMA_KEYWORDS = (
@@ -276,13 +278,20 @@ class Document:
         # python-jsonschema leaves `$ref` out of schema paths: a token the node lacks is
         # read in the node's `$ref` target (always, in drafts that ignore `$ref` siblings).
         at = node = pointer
+        via: list[str] = []
         for token in error.absolute_schema_path:
             node = self._through_refs(at, str(token))
+            if node != at:
+                via.append(at)
             at = child(node, token)
         keyword = None if error.validator is None else str(error.validator)
         if keyword is None:
-            at = node = self._through_refs(at, None)
-        return Rejection(keyword, at, node, tuple(error.absolute_path), error.validator_value)
+            node = self._through_refs(at, None)
+            if node != at:
+                via.append(at)
+            at = node
+        path, value = tuple(error.absolute_path), error.validator_value
+        return Rejection(keyword, at, node, path, value, tuple(via))
 
     def _through_refs(self, at: str, token: str | None) -> str:
         for _ in range(len(self.nodes)):

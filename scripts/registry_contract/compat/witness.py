@@ -41,7 +41,7 @@ def find_witness(finding: Finding, run: Run) -> tuple[bool, Any]:
         payload = wrap(sub, finding, local)
         if payload is not NOTHING and sub.validity(payload) is True:
             reasons = sup.rejections(payload)
-            if reasons and any(at_location(r.location, finding.sup_path) for r in reasons):
+            if reasons and any(shows(r, finding.sup_path) for r in reasons):
                 shown = _repair(payload, reasons, finding.sup_path, sub, sup)
                 if shown is not NOTHING:
                     return True, shown
@@ -53,11 +53,15 @@ def find_witness(finding: Finding, run: Run) -> tuple[bool, Any]:
     return (True, fallback) if fallback is not NOTHING else (False, None)
 
 
-def at_location(found: str, target: str) -> bool:
-    """True when a rejection at pointer `found` is the change at `target`: the same keyword,
-    a schema below it, or the keyword holding it (`/required` for `/required/0`)."""
-    a, b = _tokens(found), _tokens(target)
-    return a[: len(b)] == b or b[: len(a)] == a
+def shows(reason: Rejection, target: str) -> bool:
+    """True when a rejection is the change at `target`: at the same keyword, in a schema
+    below it (also through a `$ref` found below it), or at the keyword holding it (`/required`
+    for `/required/0`)."""
+    want = _tokens(target)
+    found = _tokens(reason.location)
+    if found[: len(want)] == want or want[: len(found)] == found:
+        return True
+    return any(_tokens(v)[: len(want)] == want for v in reason.via)
 
 
 def _tokens(pointer: str) -> list[str]:
@@ -73,7 +77,7 @@ def _repair(
 ) -> Any:
     """`payload` changed so that SUP rejects it only at `target`, or NOTHING."""
     for _ in range(REPAIR_ROUNDS):
-        others = [r for r in reasons if not at_location(r.location, target)]
+        others = [r for r in reasons if not shows(r, target)]
         if not others:
             return payload
         fixed = copy.deepcopy(payload)
@@ -84,7 +88,7 @@ def _repair(
         if sub.validity(fixed) is not True:
             return NOTHING
         found = sup.rejections(fixed)
-        if not found or not any(at_location(r.location, target) for r in found):
+        if not found or not any(shows(r, target) for r in found):
             return NOTHING
         payload, reasons = fixed, found
     return NOTHING
