@@ -102,7 +102,8 @@ def check_branch(a: Conj, b: Conj, ctx: Ctx, only: frozenset[str] | None) -> lis
     # exist, ...) is no difference: an empty OLD is compatible with anything.
     live = [k for k in _ordered(kinds) if not kind_empty(a, k) and not _excluded(a, ctx, k)]
     if b.empty:
-        return findings + [_type_finding(a, b, ctx, k, "accepts nothing here") for k in live]
+        nothing = "accepts nothing here"
+        return findings + [_type_finding(a, b, ctx, k, nothing, b.pointer) for k in live]
     for kind in live:
         findings.extend(check_kind(a, b, ctx, kind))
     return findings + combinators.check_combinators(a, b, ctx, frozenset(live))
