@@ -14,12 +14,8 @@ from .views import View
 from .witness import lift
 
 
-def _lengths(a: Conj) -> tuple[int, int | None]:
-    return array_lengths(a)
-
-
 def check_array(a: Conj, b: Conj, ctx: Ctx) -> list[Finding]:
-    low, high = _lengths(a)
+    low, high = array_lengths(a)
     high_found = a.least("max_items")
     if high is not None and low > high:
         return []

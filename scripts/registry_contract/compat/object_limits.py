@@ -6,7 +6,7 @@ from typing import Any
 
 from .conj import Conj
 from .context import Ctx, Finding
-from .emptiness import can_have, unsatisfiable
+from .emptiness import can_have, kind_empty, unsatisfiable
 from .instance import NOTHING, build_instance
 from .witness import lift
 
@@ -32,9 +32,7 @@ class ObjectLimits:
         if self.closed:
             room = sum(1 for n in a.declared() if self.can_have(n))
             self.high = room if self.high is None else min(self.high, room)
-        self.empty = (self.high is not None and self.low > self.high) or not all(
-            self.can_have(n) for n in a.required
-        )
+        self.empty = kind_empty(a, "object")
 
     def can_have(self, name: str) -> bool:
         if name not in self._can:

@@ -8,6 +8,7 @@ from typing import Any
 
 from .conj import Conj
 from .context import Ctx, Finding
+from .emptiness import string_lengths
 from .instance import build_instance
 from .numbers import beyond, extreme, grid_for, is_empty, small_range, to_json
 from .regexes import is_universal
@@ -15,8 +16,6 @@ from .samples import (
     FORMAT_SAMPLES,
     PLAIN_STRINGS,
     fit_length,
-    pattern_max_length,
-    pattern_min_length,
     sample_pattern,
 )
 
@@ -131,9 +130,7 @@ def _multiple_of(a: Conj, b: Conj, ctx: Ctx, kind: str) -> list[Finding]:
 def check_string(a: Conj, b: Conj, ctx: Ctx) -> list[Finding]:
     low_found, high_found = a.most("min_length"), a.least("max_length")
     patterns = [p for p, _ in a.strings_of("pattern")]
-    low = max([low_found[0] if low_found else 0, *(pattern_min_length(p) for p in patterns)])
-    widths = [w for p in patterns if (w := pattern_max_length(p)) is not None]
-    high = min([*([high_found[0]] if high_found else []), *widths], default=None)
+    low, high = string_lengths(a)
     if high is not None and low > high:
         return []
     # A pattern shapes strings in ways lengths alone do not show: a witness must decide.
