@@ -95,8 +95,8 @@ def _positions(a: Conj, b: Conj, ctx: Ctx, high: int | None) -> list[Finding]:
                 f"{ctx.sup_label} constrains {where}; {ctx.sub_label} allows any value:"
                 f" {found[0].message}"
             )
-            same_level = [f for f in found if f.frames == inner.frames]
-            findings.append(inner.finding(code, a.pointer, sup[0], message, chain(same_level)))
+            reached = chain(a.doc, found, len(inner.frames))
+            findings.append(inner.finding(code, a.pointer, sup[0], message, reached))
         else:
             findings.extend(found)
     return findings

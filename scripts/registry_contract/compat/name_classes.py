@@ -105,8 +105,8 @@ def _class_pair(
     message = (
         f"{ctx.sup_label} constrains {names}; {ctx.sub_label} allows any value: {found[0].message}"
     )
-    same_level = [f for f in found if f.frames == inner.frames]
-    return [inner.finding(code, sub_path, q_ptr, message, chain(same_level), undecided)]
+    reached = chain(a.doc, found, len(inner.frames))
+    return [inner.finding(code, sub_path, q_ptr, message, reached, undecided)]
 
 
 def _nothing() -> list[Any]:

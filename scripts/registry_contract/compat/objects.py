@@ -51,8 +51,8 @@ def _property(a: Conj, b: Conj, ctx: Ctx, name: str) -> list[Finding]:
         f"{ctx.sup_label} declares property {name!r}; {ctx.sub_label} allows any value there"
         f" (open content model): {found[0].message}"
     )
-    same_level = [f for f in found if f.frames == inner.frames]
-    return [inner.finding("property-new", a.pointer, theirs, message, chain(same_level))]
+    reached = chain(a.doc, found, len(inner.frames))
+    return [inner.finding("property-new", a.pointer, theirs, message, reached)]
 
 
 def _property_names(
@@ -89,11 +89,9 @@ def _property_names(
                 f"{ctx.sup_label} restricts property names; {ctx.sub_label} allows any:"
                 f" {found[0].message}"
             )
-            same_level = [f for f in found if f.frames == inner.frames]
+            reached = chain(a.doc, found, len(inner.frames))
             findings.append(
-                inner.finding(
-                    "property-names", a.pointer, vb.property_names, message, chain(same_level)
-                )
+                inner.finding("property-names", a.pointer, vb.property_names, message, reached)
             )
         else:
             findings.extend(found)

@@ -109,9 +109,9 @@ def _multiple_of(a: Conj, b: Conj, ctx: Ctx, kind: str) -> list[Finding]:
 
         def candidates(step: Fraction = step) -> list[Any]:
             low = extreme(a, kind, True)
-            start = low.value if low.value is not None and low.attained else Fraction(0)
+            start = low.value if low.value is not None else Fraction(0)
             unit = grid or Fraction(1, 10)
-            points = [start + i * unit for i in range(1, 6)] + [start]
+            points = [start + i * unit for i in range(1, 6)] + ([start] if low.attained else [])
             return [to_json(p) for p in points if (p / step).denominator != 1]
 
         code = "multiple-of-other" if has else "multiple-of-new"
