@@ -38,6 +38,9 @@ def compare_documents(
         open_content_model=config.open_content_model,
         undecidable=config.undecidable,
         previous=previous,
+        default_dialect=config.default_dialect,
+        formats=config.formats,
+        budget=config.compat_budget,
     )
     breaking = [c for c in verdict.changes if c.breaking]
     result.compat_checks.append(

@@ -140,6 +140,7 @@ class Config:
     exemptions: tuple[Exemption, ...]
     runtime: RuntimeConfig = RuntimeConfig()
     max_fixture_bytes: int = MAX_FIXTURE_BYTES
+    compat_budget: float = 10.0  # seconds per compared pair (compat/budget.py)
 
     @property
     def root(self) -> Path:
@@ -311,4 +312,5 @@ def _build(raw: dict[str, Any], path: Path, env: Mapping[str, str]) -> Config:
         exemptions=exemptions,
         runtime=_runtime_config(raw, root, env),
         max_fixture_bytes=raw.get("max-fixture-bytes", MAX_FIXTURE_BYTES),
+        compat_budget=float(raw.get("compat-budget", 10.0)),
     )

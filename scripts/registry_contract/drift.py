@@ -161,6 +161,9 @@ def check_drift_compat(
             config.schemas[entry.schema].compatibility,
             open_content_model=config.open_content_model,
             undecidable=config.undecidable,
+            default_dialect=config.default_dialect,
+            formats=config.formats,
+            budget=config.compat_budget,
         )
         entry.compat = result.to_dict()
 

@@ -123,6 +123,11 @@ class SchemaValidator:
         )
 
     @property
+    def fast_validator(self) -> Any:
+        """The jsonschema-rs validator that decides, or None (`slow_reason` says why)."""
+        return self._fast_path.validator
+
+    @property
     def fast(self) -> bool:
         """Whether jsonschema-rs decides; `slow_reason` says why not."""
         return self._fast_path.validator is not None

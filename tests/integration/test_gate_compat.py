@@ -238,3 +238,61 @@ def test_against_in_a_repository_without_commits_compares_nothing(
     git(example, "init", "-q", "-b", "main")
     code, out, _ = run(capsys, "compat", "--against", "HEAD", "--format", "json")
     assert code == 0 and json.loads(out)["compat"] == []
+
+
+def test_compat_command_says_which_dialect_it_read_each_version_in(
+    example: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    old, new = example / "old.json", example / "new.json"
+    old.write_text(json.dumps({"type": "object", "dependencies": {"foo": ["bar"]}}))
+    new.write_text(json.dumps({"type": "object", "dependencies": {"bar": ["foo"]}}))
+    code, out, _ = run(capsys, "compat", str(old), str(new))
+    assert code == 1  # draft-07 `dependencies`: {"bar": ...} breaks
+    assert "dialect: OLD draft7, NEW draft7 (schemas without $schema are read as draft7)" in out
+    assert 'witness: {"bar": null}' in out
+    code, out, _ = run(capsys, "compat", str(old), str(new), "--default-dialect", "2020-12")
+    assert code == 0 and "dialect: OLD 2020-12, NEW 2020-12" in out
+    set_config(example, default_dialect="2019-09")
+    code, out, _ = run(capsys, "compat", str(old), str(new), "--format", "json")
+    assert code == 0
+    assert json.loads(out)["dialects"] == {"old": "2019-09", "new": "2019-09", "default": "2019-09"}
+
+
+def add_date_time(document: dict[str, Any]) -> None:
+    document["properties"]["coordinator_id"]["format"] = "date-time"
+
+
+def test_gate_follows_the_formats_setting_for_format_changes(
+    example: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    relock(example / "schemas-lock", FEEDBACK, "v2", add_date_time)
+    code, out, _ = run(capsys, "gate", "--offline", "--format", "json")
+    breaking = [f for f in json.loads(out)["findings"] if f["kind"] == "breaking-change"]
+    assert code == 1
+    assert [(f["rule"], f["path"]) for f in breaking] == [
+        ("format-added", "/properties/coordinator_id/format")
+    ]
+    set_config(example, formats=False)  # (fixtures that only break a format now pass too)
+    _, out, _ = run(capsys, "gate", "--offline", "--format", "json")
+    report = json.loads(out)
+    assert not [f for f in report["findings"] if f["kind"] == "breaking-change"]
+    assert [c["compatible"] for c in report["compat"]] == [True, True]
+    set_config(example, compatibility="NONE")
+    _, out, _ = run(capsys, "gate", "--offline", "--format", "json")
+    [note] = [f for f in json.loads(out)["findings"] if f["rule"] == "format-added"]
+    assert (note["severity"], note.get("witness")) == ("info", None)
+    assert "an annotation" in note["message"]
+
+
+def test_gate_reports_a_pair_past_its_budget_as_undecidable(
+    example: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    relock(example / "schemas-lock", FEEDBACK, "v2", shorten_id)
+    set_config(example, compat_budget=0)
+    code, out, _ = run(capsys, "gate", "--offline", "--format", "json")
+    breaking = [f for f in json.loads(out)["findings"] if f["kind"] == "breaking-change"]
+    assert code == 1
+    assert {f["rule"] for f in breaking} == {"undecidable-budget"}  # every pair gives up
+    assert "compat-budget" in breaking[0]["message"]
+    set_config(example, undecidable="compatible")
+    assert run(capsys, "gate", "--offline")[0] == 0

@@ -8,11 +8,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from jsonschema.validators import validator_for
+from jsonschema.validators import Draft7Validator, validator_for
 from referencing import Registry
 
-from registry_contract.compat import CompatResult, check_compatibility
-from registry_contract.compat.documents import nullable_as_type
+from registry_contract.compat import Change, CompatResult, check_compatibility
+from registry_contract.compat.documents import Document, nullable_as_type
+from registry_contract.compat.witness import shows
+from registry_contract.dialect import DIALECT_BY_NAME
 
 CORPUS = Path(__file__).resolve().parents[1] / "data" / "compat"
 
@@ -50,8 +52,35 @@ def verdict(case: dict[str, Any], level: str) -> CompatResult:
     return _VERDICTS[key]
 
 
-def real_validator(schema: Any) -> Any:
-    """python-jsonschema for `schema`: its draft, formats asserted, nothing fetched."""
+def real_validator(schema: Any, formats: bool = True, default_dialect: str | None = None) -> Any:
+    """python-jsonschema for `schema`: its draft (draft-07 without `$schema`, the default
+    dialect, unless another is given), formats asserted unless off, nothing fetched."""
     schema = nullable_as_type(schema)
-    cls = validator_for(schema, default=validator_for({}))
-    return cls(schema, format_checker=cls.FORMAT_CHECKER, registry=Registry())
+    default = Draft7Validator
+    if default_dialect is not None:
+        default = validator_for({"$schema": DIALECT_BY_NAME[default_dialect]})
+    cls = validator_for(schema, default=default)
+    checker = cls.FORMAT_CHECKER if formats else None
+    return cls(schema, format_checker=checker, registry=Registry())
+
+
+def assert_proven(change: Change, old: Any, new: Any, options: dict[str, Any]) -> None:
+    """A breaking change is undecidable, or its witness passes the source version under
+    python-jsonschema, fails the target, and the target rejects it at the change's own
+    location (the pointer is read through `$ref` with the engine's Document). A change
+    that breaks nothing carries no witness."""
+    if not change.breaking or change.rule.startswith("undecidable-"):
+        assert not change.has_witness, change
+        return
+    assert change.has_witness, change
+    narrows = change.direction == "narrows"
+    source, target = (old, new) if narrows else (new, old)
+    where = change.new_path if narrows else change.old_path
+    formats = options.get("formats", True)
+    dialect = options.get("default_dialect")
+    assert real_validator(source, formats, dialect).is_valid(change.witness), change
+    assert not real_validator(target, formats, dialect).is_valid(change.witness), change
+    doc = Document(target, "TARGET", dialect or "draft7", formats)
+    reasons = doc.rejections(change.witness)
+    assert reasons, change
+    assert any(shows(r, where) for r in reasons), (change, reasons)

@@ -15,7 +15,7 @@ from registry_contract.compat.views import read_view
 @pytest.mark.parametrize(
     ("uri", "draft"),
     [
-        pytest.param(None, 2020, id="default"),
+        pytest.param(None, 7, id="default-is-draft-07"),
         pytest.param("http://json-schema.org/draft-04/schema#", 4, id="draft-04"),
         pytest.param("https://json-schema.org/draft-06/schema", 6, id="draft-06-https"),
         pytest.param("http://json-schema.org/draft-07/schema", 7, id="draft-07-no-hash"),
@@ -26,6 +26,14 @@ from registry_contract.compat.views import read_view
 def test_draft_comes_from_schema_keyword(uri: str | None, draft: int) -> None:
     schema = {} if uri is None else {"$schema": uri}
     assert detect_draft(schema, "OLD") == draft
+
+
+def test_default_dialect_applies_only_without_schema_keyword() -> None:
+    assert detect_draft({}, "OLD", "2019-09") == 2019
+    assert (
+        detect_draft({"$schema": "http://json-schema.org/draft-04/schema#"}, "OLD", "2019-09") == 4
+    )
+    assert Document(True, "OLD", "draft6").dialect_name == "draft6"
 
 
 def test_refs_resolve_by_pointer_anchor_and_embedded_id() -> None:
@@ -97,7 +105,7 @@ def test_array_keywords_are_read_as_2020_12() -> None:
     )
     assert draft7.prefix == ("/items/0", "/items/1")
     assert draft7.items == "/additionalItems"
-    now = read_view(Document({"prefixItems": [{}], "items": False}, "OLD"), "")
+    now = read_view(Document({"prefixItems": [{}], "items": False}, "OLD", "2020-12"), "")
     assert (now.prefix, now.items) == (("/prefixItems/0",), "/items")
 
 

@@ -238,3 +238,167 @@ def test_boolean_schemas_compare_like_any_other() -> None:
     assert check_compatibility(False, True, "BACKWARD").compatible
     assert not check_compatibility(True, False, "BACKWARD").compatible
     assert check_compatibility(True, {}, "FULL").compatible
+
+
+DEPENDENCIES_OLD = {"type": "object", "dependencies": {"foo": ["bar"]}}
+DEPENDENCIES_NEW = {"type": "object", "dependencies": {"bar": ["foo"]}}
+
+
+def test_schemas_without_schema_keyword_are_read_as_draft_07_by_default() -> None:
+    result = check_compatibility(DEPENDENCIES_OLD, DEPENDENCIES_NEW)
+    [change] = [c for c in result.changes if c.breaking]
+    assert change.rule == "dependent-required-added"
+    assert change.witness == {"bar": None}
+
+
+def test_default_dialect_is_an_option() -> None:
+    # 2020-12 has no `dependencies` keyword: both schemas accept every object.
+    result = check_compatibility(DEPENDENCIES_OLD, DEPENDENCIES_NEW, default_dialect="2020-12")
+    assert result.compatible and result.changes == []
+    with pytest.raises(CompatError, match="unknown default_dialect 'draft3'"):
+        check_compatibility(STRING, STRING, default_dialect="draft3")
+
+
+def test_tuple_items_read_as_2020_12_never_crash_the_engine() -> None:
+    # python-jsonschema raises AttributeError validating a list `items` as 2020-12.
+    tuple_items = {"type": "array", "items": [{"type": "string"}], "minItems": 1}
+    for new in (True, {"type": "array", "maxItems": 0}):
+        result = check_compatibility(tuple_items, new, "FULL", default_dialect="2020-12")
+        for change in result.changes:
+            assert (
+                change.rule.startswith("undecidable-") or change.has_witness or not change.breaking
+            )
+
+
+def test_a_change_without_a_confirmed_witness_is_undecidable_never_breaking() -> None:
+    # The witness candidates for a maxLength change are strings; a finding whose candidates
+    # the validator never confirms must not stand as its specific rule.
+    old = {"type": "string", "pattern": "^(ab)+$", "maxLength": 9}
+    new = {"type": "string", "pattern": "^(ab)+$", "maxLength": 3}
+    for change in check_compatibility(old, new, "FULL").changes:
+        assert change.has_witness or change.rule.startswith("undecidable-"), change
+
+
+def test_non_breaking_changes_carry_no_witness() -> None:
+    result = check_compatibility({"enum": [1]}, {"enum": [1, 2]}, "BACKWARD")
+    [change] = result.changes
+    assert (change.breaking, change.has_witness, change.witness) == (False, False, None)
+    [full] = check_compatibility({"enum": [1]}, {"enum": [1, 2]}, "FULL").changes
+    assert (full.breaking, full.witness) == (True, 2)
+
+
+@pytest.mark.parametrize(
+    "old",
+    [
+        pytest.param({"type": "string", "minLength": 3, "maxLength": 1}, id="lengths"),
+        pytest.param({"type": "array", "items": False, "minItems": 1}, id="items-false"),
+        pytest.param(
+            {"type": "object", "required": ["a", "b"], "maxProperties": 1}, id="required-count"
+        ),
+        pytest.param({"allOf": [{"type": "string"}, {"type": "integer"}]}, id="disjoint-all-of"),
+        pytest.param({"type": "integer", "minimum": 1.2, "maximum": 1.8}, id="no-integer"),
+        pytest.param({"type": "array", "contains": False}, id="contains-false"),
+        pytest.param(
+            {"type": "object", "properties": {"a": False}, "required": ["a"]},
+            id="forbidden-required",
+        ),
+    ],
+)
+def test_an_empty_old_schema_is_compatible_with_anything(old: dict[str, Any]) -> None:
+    for new in (False, {"type": "null"}, {"not": {}}):
+        result = check_compatibility(old, new, "BACKWARD")
+        assert result.compatible, new
+        assert [c for c in result.changes if c.direction == "narrows"] == [], new
+
+
+@pytest.mark.parametrize(
+    ("old", "new"),
+    [
+        pytest.param(
+            {"type": "object", "maxProperties": 0},
+            {"type": "object", "additionalProperties": False},
+            id="max-properties-zero-is-closed",
+        ),
+        pytest.param(
+            {"type": "object", "propertyNames": {"pattern": "a*"}},
+            {"type": "object"},
+            id="unanchored-pattern-is-vacuous",
+        ),
+        pytest.param(
+            {
+                "$schema": "https://json-schema.org/draft/2020-12/schema",
+                "type": "object",
+                "dependentSchemas": {"a": {"required": ["a"]}},
+            },
+            {"type": "object"},
+            id="degenerate-dependent-schema",
+        ),
+        pytest.param(
+            {"type": "string", "if": {"maxLength": 3}, "then": True, "else": {}},
+            {"type": "string"},
+            id="vacuous-conditional",
+        ),
+        pytest.param(
+            {"not": {"anyOf": [{"type": "string"}, {"type": "null"}]}},
+            {"allOf": [{"not": {"type": "string"}}, {"not": {"type": "null"}}]},
+            id="de-morgan",
+        ),
+        pytest.param(
+            {"type": "number"},
+            {
+                "oneOf": [
+                    {"type": "number", "minimum": 0},
+                    {"type": "number", "exclusiveMaximum": 0},
+                ]
+            },
+            id="one-of-split",
+        ),
+    ],
+)
+def test_equivalent_schemas_are_decided_equivalent(old: Any, new: Any) -> None:
+    assert check_compatibility(old, new, "FULL").changes == []
+
+
+def test_a_spent_budget_makes_the_pair_one_undecidable_change() -> None:
+    result = check_compatibility(OBJ_A, OBJ_AB, "FULL", budget=0)
+    [change] = result.changes
+    assert (change.rule, change.breaking, change.has_witness) == ("undecidable-budget", True, False)
+    assert not result.compatible
+    waived = check_compatibility(OBJ_A, OBJ_AB, budget=0, undecidable="compatible")
+    assert waived.compatible and waived.changes[0].rule == "undecidable-budget"
+    with pytest.raises(CompatError, match="budget -1 is negative"):
+        check_compatibility(OBJ_A, OBJ_AB, budget=-1)
+
+
+def _nested(depth: int) -> dict[str, Any]:
+    schema: dict[str, Any] = {"type": "string"}
+    for _ in range(depth):
+        schema = {"type": "object", "properties": {"a": schema}}
+    return schema
+
+
+def test_deeply_nested_schemas_give_an_undecidable_change_not_a_crash() -> None:
+    result = check_compatibility(_nested(5_000), _nested(4_999), "FULL")
+    assert [c.rule for c in result.changes] == ["undecidable-size"]
+
+
+def test_ref_cycles_are_compared_without_recursing_forever() -> None:
+    cycle = {"$defs": {"a": {"$ref": "#/$defs/b"}, "b": {"$ref": "#/$defs/a"}}, "$ref": "#/$defs/a"}
+    self_ref = {"properties": {"next": {"$ref": "#"}}, "type": "object"}
+    for old, new in ((cycle, STRING), (STRING, cycle), (self_ref, cycle), (self_ref, self_ref)):
+        result = check_compatibility(old, new, "FULL")
+        for change in result.changes:
+            assert change.has_witness or change.rule.startswith("undecidable-"), change
+
+
+def test_formats_off_makes_a_format_change_an_annotation() -> None:
+    old, new = {"type": "string"}, {"type": "string", "format": "date"}
+    [asserted] = check_compatibility(old, new).changes
+    assert (asserted.rule, asserted.breaking, asserted.witness) == ("format-added", True, "")
+    [note] = check_compatibility(old, new, "FULL", formats=False).changes
+    assert (note.rule, note.breaking, note.breaks, note.has_witness) == (
+        "format-added",
+        False,
+        (),
+        False,
+    )

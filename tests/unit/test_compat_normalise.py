@@ -59,7 +59,14 @@ def keys_reversed(schema: Any, draft: int) -> Any:
 
 
 def wrapped_in_all_of(schema: Any, draft: int) -> Any:
-    if not isinstance(schema, dict) or (draft <= 7 and "$ref" in schema):
+    # Before 2019-09 an `$id` beside `$ref` is ignored; moved to the root it would apply.
+    ignored_id = (
+        isinstance(schema, dict)
+        and draft <= 7
+        and "$ref" in schema
+        and ("$id" in schema or "id" in schema)
+    )
+    if not isinstance(schema, dict) or ignored_id:
         return {"allOf": [schema]} if isinstance(schema, dict) else schema
     inner = {k: v for k, v in schema.items() if k not in _ROOT_ONLY}
     return {**{k: v for k, v in schema.items() if k in _ROOT_ONLY}, "allOf": [inner]}

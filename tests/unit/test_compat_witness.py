@@ -7,7 +7,8 @@ from typing import Any
 import pytest
 
 from registry_contract.compat import check_compatibility
-from registry_contract.compat.context import Finding, Frame
+from registry_contract.compat.budget import Budget
+from registry_contract.compat.context import Finding, Frame, Run
 from registry_contract.compat.documents import Document
 from registry_contract.compat.instance import NOTHING, build_instance
 from registry_contract.compat.samples import fit_length, pattern_min_length, sample_pattern
@@ -64,17 +65,50 @@ def test_witness_respects_the_other_constraints_of_old() -> None:
     assert isinstance(witness, str) and len(witness) == 5 and witness.isalpha()
 
 
+def _run(old: Any, new: Any) -> Run:
+    return Run(Document(old, "OLD"), Document(new, "NEW"), False, Budget(60))
+
+
 def test_candidate_that_fails_validation_is_dropped() -> None:
-    old, new = (
-        Document({"type": "string"}, "OLD"),
-        Document({"type": "string", "maxLength": 3}, "NEW"),
-    )
+    run = _run({"type": "string"}, {"type": "string", "maxLength": 3})
 
     def wrong() -> list[Any]:
         return [1, "abc", None]
 
     finding = Finding("max-length-new", "", "/maxLength", "m", (), wrong)
-    assert find_witness(finding, old, new) == (False, None)
+    assert find_witness(finding, run) == (False, None)
+
+
+def test_candidate_rejected_only_elsewhere_is_not_a_witness() -> None:
+    run = _run(
+        {"type": "object", "properties": {"n": {"maximum": 100}}},
+        {"type": "object", "properties": {"n": {"maximum": 50}}, "required": ["v"]},
+    )
+    frames = (Frame(("",), "prop", "n"),)
+    finding = Finding("maximum-tighter", "", "/properties/n/maximum", "m", frames, lambda: [50])
+    assert find_witness(finding, run) == (False, None)
+
+
+def test_each_change_has_a_witness_that_shows_that_change_alone() -> None:
+    old = {
+        "type": "object",
+        "properties": {"id": {"type": "string"}, "qty": {"type": "integer", "maximum": 100}},
+        "required": ["id"],
+    }
+    new = {
+        "type": "object",
+        "properties": {
+            "id": {"type": "string"},
+            "qty": {"type": "integer", "maximum": 50},
+            "venue": {"type": "string"},
+        },
+        "required": ["id", "venue"],
+    }
+    changes = {c.rule: c for c in check_compatibility(old, new).changes if c.breaking}
+    assert set(changes) == {"maximum-decreased", "required-added", "property-added"}
+    maximum = changes["maximum-decreased"].witness
+    assert maximum["qty"] > 50 and "venue" in maximum  # fails NEW only at its maximum
+    assert "venue" not in changes["required-added"].witness
 
 
 def test_candidate_is_placed_at_the_finding_location() -> None:
@@ -87,8 +121,8 @@ def test_candidate_is_placed_at_the_finding_location() -> None:
         Document({**schema, "properties": {"a": {"type": "array", "items": False}}}, "NEW"),
     )
     frames = (Frame(("",), "prop", "a"), Frame(("/properties/a",), "item", 0))
-    finding = Finding("items-closed", "", "", "m", frames, lambda: [7])
-    assert find_witness(finding, old, new) == (True, {"a": [7]})
+    finding = Finding("items-closed", "", "/properties/a/items", "m", frames, lambda: [7])
+    assert find_witness(finding, Run(old, new, False, Budget(60))) == (True, {"a": [7]})
 
 
 @pytest.mark.parametrize(
@@ -102,7 +136,12 @@ def test_candidate_is_placed_at_the_finding_location() -> None:
         pytest.param({"enum": ["x", "y"], "not": {"const": "x"}}, "y", id="enum-with-not"),
         pytest.param({"type": "array", "minItems": 2, "items": {"const": 1}}, [1, 1], id="array"),
         pytest.param(
-            {"type": "object", "required": ["a"], "dependentRequired": {"a": ["b"]}},
+            {
+                "$schema": "https://json-schema.org/draft/2020-12/schema",
+                "type": "object",
+                "required": ["a"],
+                "dependentRequired": {"a": ["b"]},
+            },
             {"a": None, "b": None},
             id="dependencies",
         ),

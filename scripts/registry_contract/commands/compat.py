@@ -6,11 +6,15 @@ import argparse
 import json
 import re
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from ..dialect import DEFAULT_DIALECT_NAME, DIALECT_BY_NAME
 from ..errors import ExitCode, UsageError
 from ..text import emit, excerpt, one_line
 from ._common import command_line, emit_result, load_config_from
+
+if TYPE_CHECKING:
+    from ..config import Config
 
 HELP = "check two schema versions for compatibility, with rule ids and witness payloads"
 _LOCKED = re.compile(r"(?P<name>[A-Za-z0-9._-]+)@(?P<track>[A-Za-z0-9._-]+)")
@@ -20,6 +24,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("old", nargs="?", help="old schema: a file, or NAME@TRACK from the lock")
     parser.add_argument("new", nargs="?", help="new schema: a file, or NAME@TRACK from the lock")
     parser.add_argument("--level", help="compatibility level (default: the config's or BACKWARD)")
+    parser.add_argument(
+        "--default-dialect",
+        choices=tuple(DIALECT_BY_NAME),
+        help="dialect of schemas without $schema (default: the config's default-dialect or draft7)",
+    )
     parser.add_argument(
         "--against", metavar="GIT_REF", help="compare the lock at GIT_REF with the working tree"
     )
@@ -36,22 +45,34 @@ def run(args: argparse.Namespace) -> int:
     if not (args.old and args.new):
         raise UsageError("compat needs OLD and NEW", hint="e.g. compat old.json new.json")
     from ..compat import LEVELS, check_compatibility
+    from ..compat.documents import dialect_names
 
-    level = (args.level or _config_level(args)).upper()
+    config = _config(args)
+    level = (args.level or (config.compatibility if config else "BACKWARD")).upper()
     if level not in LEVELS:
         raise UsageError(f"--level {args.level!r} is not one of {', '.join(LEVELS)}")
+    dialect = args.default_dialect or (config.default_dialect if config else DEFAULT_DIALECT_NAME)
     old, new = _load(args, args.old), _load(args, args.new)
+    options: dict[str, Any] = {"default_dialect": dialect}
+    if config is not None:  # the gate's settings, so that both judge a pair alike
+        options.update(
+            open_content_model=config.open_content_model,
+            undecidable=config.undecidable,
+            formats=config.formats,
+            budget=config.compat_budget,
+        )
     try:
-        verdict = check_compatibility(old, new, level)
+        verdict = check_compatibility(old, new, level, **options)
     except RecursionError as e:  # Python's stack ran out before the schemas' depth did
         raise UsageError(
             f"{args.old} -> {args.new}: a schema is nested too deeply to compare",
             hint="real schemas nest far less; check the files",
         ) from e
+    dialects = dialect_names(old, new, dialect)
     if args.format == "json":
-        emit(json.dumps(verdict.to_dict(), indent=2) + "\n", as_json=True)
+        emit(json.dumps({**verdict.to_dict(), "dialects": dialects}, indent=2) + "\n", as_json=True)
     else:
-        emit(render_verdict(args.old, args.new, verdict))
+        emit(render_verdict(args.old, args.new, verdict, dialects))
     return int(ExitCode.PASSED if verdict.compatible else ExitCode.VIOLATIONS)
 
 
@@ -68,12 +89,12 @@ def _run_against(args: argparse.Namespace) -> int:
     return emit_result(result, args)
 
 
-def _config_level(args: argparse.Namespace) -> str:
+def _config(args: argparse.Namespace) -> Config | None:
     from ..config import CONFIG_NAME
 
     if getattr(args, "config", None) or Path(CONFIG_NAME).is_file():
-        return load_config_from(args).compatibility
-    return "BACKWARD"
+        return load_config_from(args)
+    return None
 
 
 def _load(args: argparse.Namespace, spec: str) -> Any:
@@ -102,11 +123,15 @@ def _load(args: argparse.Namespace, spec: str) -> Any:
     return lock.schema(name, track)
 
 
-def render_verdict(old: str, new: str, verdict: Any) -> str:
+def render_verdict(old: str, new: str, verdict: Any, dialects: dict[str, str]) -> str:
     breaking = [c for c in verdict.changes if c.breaking]
     state = "compatible" if verdict.compatible else f"NOT compatible ({len(breaking)} breaking)"
     head = f"{one_line(old)} -> {one_line(new)}: {verdict.level} {state}"
-    lines = [f"{head}, {len(verdict.changes)} change(s)"]
+    lines = [
+        f"{head}, {len(verdict.changes)} change(s)",
+        f"  dialect: OLD {one_line(dialects['old'])}, NEW {one_line(dialects['new'])}"
+        f" (schemas without $schema are read as {dialects['default']})",
+    ]
     for change in verdict.changes:
         mark = "breaking" if change.breaking else "ok      "
         where = f"{one_line(change.rule)} at {one_line(change.path or '/')}"

@@ -5,31 +5,17 @@ from __future__ import annotations
 from typing import Any
 
 from .candidates import chain
-from .conj import Conj, flatten
+from .conj import Conj
 from .context import Ctx, Finding
+from .emptiness import array_lengths, unsatisfiable
 from .equality import is_true_schema
 from .instance import build_instance
 from .views import View
 from .witness import lift
 
 
-def _lengths(a: Conj) -> tuple[int, int | None]:
-    low = (a.most("min_items") or (0, ""))[0]
-    high_found = a.least("max_items")
-    high = high_found[0] if high_found else None
-    for v in a.views:  # `items: false` closes the array after its prefix
-        if v.items is not None and flatten(a.doc, (v.items,)).empty:
-            high = len(v.prefix) if high is None else min(high, len(v.prefix))
-    return low, high
-
-
-def has_no_arrays(a: Conj) -> bool:
-    low, high = _lengths(a)
-    return high is not None and low > high
-
-
 def check_array(a: Conj, b: Conj, ctx: Ctx) -> list[Finding]:
-    low, high = _lengths(a)
+    low, high = array_lengths(a)
     high_found = a.least("max_items")
     if high is not None and low > high:
         return []
@@ -92,8 +78,8 @@ def _positions(a: Conj, b: Conj, ctx: Ctx, high: int | None) -> list[Finding]:
         if not sup:
             continue
         where = f"item {i}" if i < last else f"items from index {i}"
-        if flatten(run.sup, sup).empty:
-            if sub and flatten(run.sub, sub).empty:
+        if unsatisfiable(run.sup, sup):
+            if sub and unsatisfiable(run.sub, sub):
                 continue
             code = "prefix-item-gone" if i < a.prefix_length() else "items-closed"
             message = f"{ctx.sub_label} allows {where}; {ctx.sup_label} allows at most {i} items"
@@ -109,8 +95,8 @@ def _positions(a: Conj, b: Conj, ctx: Ctx, high: int | None) -> list[Finding]:
                 f"{ctx.sup_label} constrains {where}; {ctx.sub_label} allows any value:"
                 f" {found[0].message}"
             )
-            same_level = [f for f in found if f.frames == inner.frames]
-            findings.append(inner.finding(code, a.pointer, sup[0], message, chain(same_level)))
+            reached = chain(a.doc, found, len(inner.frames))
+            findings.append(inner.finding(code, a.pointer, sup[0], message, reached))
         else:
             findings.extend(found)
     return findings

@@ -6,7 +6,9 @@ from typing import Any
 
 from .conj import Conj
 from .context import Candidates, Finding
+from .documents import Document
 from .instance import NOTHING, build_instance
+from .witness import lift
 
 
 def objects_with(
@@ -23,10 +25,12 @@ def objects_with(
     return candidates
 
 
-def chain(findings: list[Finding]) -> Candidates:
-    """The candidates of every finding, in order."""
+def chain(doc: Document, findings: list[Finding], depth: int) -> Candidates:
+    """The candidates of every finding, nearest first, each placed in an instance of `doc` at
+    frame depth `depth` (a finding met deeper in the payload has its candidates wrapped up)."""
+    nearest = sorted(findings, key=lambda f: len(f.frames))
 
     def candidates() -> list[Any]:
-        return [c for f in findings for c in f.candidates()]
+        return [c for f in nearest for c in lift(doc, f, depth)]
 
     return candidates

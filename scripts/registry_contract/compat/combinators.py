@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from fractions import Fraction
+from itertools import pairwise
 from typing import Any
 
 from .branches import expand
 from .conj import Choice, Conj, flatten
-from .context import Ctx, Finding
+from .context import Ctx, Finding, Run
 from .instance import build_instance, kind_of
-from .numbers import extreme, is_empty
+from .numbers import Extreme, extreme, grid_for, is_empty
 from .witness import lift
 
 _KIND_ORDER = ("null", "boolean", "object", "array", "string", "integer", "fraction")
@@ -95,6 +97,8 @@ def _alternatives(a: Conj, choice: Choice, ctx: Ctx, kind: str) -> list[Finding]
     covering = [p for p, found in zip(options, results, strict=True) if not found]
     if covering:
         return _exclusive(a, choice, ctx, kind, covering[0]) if choice.keyword == "oneOf" else []
+    if _ranges_cover(a, options, results, ctx, kind, choice.keyword == "oneOf"):
+        return []
     candidates = [
         (p, found)
         for p, found in zip(options, results, strict=True)
@@ -186,12 +190,21 @@ def disjoint(
     reverse = ctx.run.reverse()
     rctx = Ctx(reverse)
     for negative in a.negatives:  # SUB excludes `negative`; if the others sit inside it, done
-        if not reverse.recurse(others, (negative,), rctx):
+        if not reverse.recurse(others, (negative,), rctx, kinds):
             return True
     branches = expand(run.sup, others)
     if branches is None:
         return False
-    return all(_disjoint_branch(a, br.conj, ctx, kinds, depth) for br in branches)
+    return all(
+        _disjoint_branch(a, br.conj, ctx, kinds, depth) or _excluded_branch(a, br.conj, reverse)
+        for br in branches
+    )
+
+
+def _excluded_branch(a: Conj, y: Conj, reverse: Run) -> bool:
+    """One branch of the others sits inside a schema SUB excludes (De Morgan: `not anyOf`
+    excludes each branch)."""
+    return any(not reverse.recurse(y.pointers, (n,), Ctx(reverse)) for n in a.negatives)
 
 
 def _disjoint_branch(a: Conj, y: Conj, ctx: Ctx, kinds: frozenset[str], depth: int) -> bool:
@@ -235,3 +248,88 @@ def _apart(a_low: Any, a_high: Any, y_low: Any, y_high: Any) -> bool:
     low = max(a_low[0] if a_low else 0, y_low[0] if y_low else 0)
     highs = [h[0] for h in (a_high, y_high) if h]
     return bool(highs) and low > min(highs)
+
+
+_BOUND_CODES = ("minimum-tighter", "minimum-new", "maximum-tighter", "maximum-new")
+
+
+def _ranges_cover(
+    a: Conj,
+    options: tuple[str, ...],
+    results: list[list[Finding]],
+    ctx: Ctx,
+    kind: str,
+    exclusive: bool,
+) -> bool:
+    """Numbers: branches that differ from SUB only by their bounds cover SUB's range together
+    (and, for oneOf, do not overlap while every other branch misses SUB)."""
+    if kind not in ("integer", "fraction"):
+        return False
+    ranges: list[tuple[Extreme, Extreme]] = []
+    others: list[str] = []
+    for option, found in zip(options, results, strict=True):
+        only_bounds = all(f.code in _BOUND_CODES and f.frames == ctx.frames for f in found)
+        branch = flatten(ctx.run.sup, (option,))
+        if only_bounds and kind in branch.kinds and not branch.choices and not branch.nots:
+            ranges.append((extreme(branch, kind, True), extreme(branch, kind, False)))
+        else:
+            others.append(option)
+    if not ranges:
+        return False
+    ranges.sort(key=_low_order)
+    low, high = extreme(a, kind, True), extreme(a, kind, False)
+    if not _covers(ranges, low, high, grid_for(a, kind) or None, kind == "fraction"):
+        return False
+    if not exclusive:
+        return True
+    apart = all(_before(first[1], second[0]) for first, second in pairwise(ranges))
+    return apart and all(disjoint(a, (o,), ctx, frozenset({kind})) for o in others)
+
+
+def _low_order(r: tuple[Extreme, Extreme]) -> tuple[bool, Fraction, bool]:
+    low = r[0]
+    return (low.value is not None, low.value or Fraction(0), not low.attained)
+
+
+def _covers(
+    ranges: list[tuple[Extreme, Extreme]],
+    low: Extreme,
+    high: Extreme,
+    grid: Fraction | None,
+    fractions: bool,
+) -> bool:
+    """Sorted ranges leave no number of [low, high] (on `grid` when given; non-integers
+    only when `fractions`) uncovered."""
+    # Everything below `edge` is covered; `edge` itself still needs covering when `closed`.
+    edge, closed = low.value, low.attained or low.value is None
+    for r_low, r_high in ranges:
+        reaches = (
+            r_low.value is None
+            or (edge is not None and r_low.value < edge)
+            or (edge is not None and r_low.value == edge and (r_low.attained or not closed))
+            or (grid is not None and edge is not None and r_low.value <= edge)
+        )
+        if not reaches:
+            break
+        if r_high.value is None:
+            return True
+        if grid is not None:
+            step = (r_high.value // grid + 1) * grid
+            candidate, needed = step, True
+        else:
+            integral = r_high.value.denominator == 1
+            candidate, needed = r_high.value, not r_high.attained and not (fractions and integral)
+        if edge is None or candidate > edge or (candidate == edge and closed and not needed):
+            edge, closed = candidate, needed
+    if high.value is None or edge is None:
+        return False
+    return edge > high.value or (edge == high.value and not (closed and high.attained))
+
+
+def _before(first: Extreme, second: Extreme) -> bool:
+    """The range ending at `first` ends before the one starting at `second` begins."""
+    if first.value is None or second.value is None:
+        return False
+    return first.value < second.value or (
+        first.value == second.value and not (first.attained and second.attained)
+    )

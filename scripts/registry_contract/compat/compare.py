@@ -8,9 +8,11 @@ from . import arrays, combinators, objects, scalars
 from .branches import expand
 from .conj import Conj, flatten
 from .context import STEP_LIMIT, Ctx, Finding, Run
+from .emptiness import kind_empty, only_value
 from .equality import same_schema
-from .instance import NOTHING, build_instance, kind_of
-from .values import check_values
+from .instance import NOTHING, build_instance
+from .values import check_values, valid_listed
+from .views import ASSERTING
 
 KIND_NAME = {
     "null": "null",
@@ -48,6 +50,7 @@ def check(
     if key in run.active:  # a recursive schema: assume inclusion, proven by the rest
         return []
     run.steps += 1
+    run.budget.spend()
     if run.steps > STEP_LIMIT:
         return [ctx.finding("undecidable-size", "", "", "the schemas are too large to compare")]
     run.active.add(key)
@@ -83,17 +86,8 @@ def _check(
     return findings
 
 
-# View attributes that assert something; combinators and $ref are tracked by the Conj itself.
-_ASSERTING = (
-    "kinds", "lower", "upper", "multiple_of", "min_length", "max_length", "pattern",
-    "format", "prefix", "items", "contains", "min_items", "max_items", "unique", "properties",
-    "pattern_properties", "additional", "property_names", "required", "min_properties",
-    "max_properties", "dependent_required", "dependent_schemas", "dynamic_ref", "unevaluated",
-)  # fmt: skip
-
-
 def _trivial(view: Any) -> bool:
-    return view.enum is None and all(getattr(view, a) in (None, (), False, {}) for a in _ASSERTING)
+    return view.enum is None and all(getattr(view, a) in (None, (), False, {}) for a in ASSERTING)
 
 
 def check_branch(a: Conj, b: Conj, ctx: Ctx, only: frozenset[str] | None) -> list[Finding]:
@@ -103,13 +97,13 @@ def check_branch(a: Conj, b: Conj, ctx: Ctx, only: frozenset[str] | None) -> lis
         return []
     findings = _unknowns(a, b, ctx)
     if a.enum is not None:
-        values = [(v, p) for v, p in a.enum if kind_of(v) in kinds and a.is_valid(v)]
-        return findings + check_values(values, a, b, ctx)
+        return findings + check_values(valid_listed(a, kinds, ctx), a, b, ctx)
+    # A type SUB allows no value of (contradictory bounds, a required property that cannot
+    # exist, ...) is no difference: an empty OLD is compatible with anything.
+    live = [k for k in _ordered(kinds) if not kind_empty(a, k) and not _excluded(a, ctx, k)]
     if b.empty:
-        return findings + [
-            _type_finding(a, b, ctx, k, "accepts nothing here") for k in _ordered(kinds)
-        ]
-    live = [kind for kind in _ordered(kinds) if not _excluded(a, ctx, kind)]
+        nothing = "accepts nothing here"
+        return findings + [_type_finding(a, b, ctx, k, nothing, b.pointer) for k in live]
     for kind in live:
         findings.extend(check_kind(a, b, ctx, kind))
     return findings + combinators.check_combinators(a, b, ctx, frozenset(live))
@@ -134,18 +128,24 @@ def check_kind(a: Conj, b: Conj, ctx: Ctx, kind: str) -> list[Finding]:
             (v, a.pointer) for v in ((None,) if kind == "null" else (False, True)) if a.is_valid(v)
         ]
         return check_values(values, a, b, ctx)
-    finite = scalars.few_values(a, kind)
+    finite = scalars.few_values(a, kind) or only_value(a, kind)
     if finite is not None:
         return check_values([(v, a.pointer) for v in finite if a.is_valid(v)], a, b, ctx)
     if kind == "object" and objects.has_no_objects(a, ctx):
-        return []
-    if kind == "array" and arrays.has_no_arrays(a):
         return []
     if kind not in b.kinds:
         wanted = ", ".join(KIND_NAME[k] for k in _ordered(b.kinds)) or "nothing"
         return [_type_finding(a, b, ctx, kind, f"allows only {wanted}")]
     if b.enum is not None:
         return [_enum_finding(a, b, ctx, kind)]
+    found = _check_keywords(a, b, ctx, kind)
+    if not found and kind_empty(b, kind):  # no keyword alone shows it: their combination does
+        message = f"allows no {KIND_NAME[kind]} (its constraints contradict each other)"
+        return [_type_finding(a, b, ctx, kind, message, b.pointer)]
+    return found
+
+
+def _check_keywords(a: Conj, b: Conj, ctx: Ctx, kind: str) -> list[Finding]:
     if kind in ("integer", "fraction"):
         return scalars.check_number(a, b, ctx, kind)
     if kind == "string":
@@ -155,14 +155,15 @@ def check_kind(a: Conj, b: Conj, ctx: Ctx, kind: str) -> list[Finding]:
     return objects.check_object(a, b, ctx)
 
 
-def _type_finding(a: Conj, b: Conj, ctx: Ctx, kind: str, what: str) -> Finding:
+def _type_finding(
+    a: Conj, b: Conj, ctx: Ctx, kind: str, what: str, sup_path: str | None = None
+) -> Finding:
     def candidates() -> list[Any]:
         return [build_instance(a.doc, a.pointers, kind=kind, variant=i) for i in range(3)]
 
     message = f"{ctx.sub_label} allows {KIND_NAME[kind]} here; {ctx.sup_label} {what}"
-    return ctx.finding(
-        "type", a.where("kinds", "type"), b.where("kinds", "type"), message, candidates
-    )
+    where = b.where("kinds", "type") if sup_path is None else sup_path
+    return ctx.finding("type", a.where("kinds", "type"), where, message, candidates)
 
 
 def _enum_finding(a: Conj, b: Conj, ctx: Ctx, kind: str) -> Finding:

@@ -9,6 +9,7 @@ from math import gcd, lcm
 from typing import Any
 
 from .documents import Document
+from .equality import is_true_schema, same_schema
 from .regexes import search
 from .views import KINDS, Bound, View, read_view, tighter
 
@@ -194,6 +195,7 @@ _KEYWORD = {
     "max_contains": "maxContains",
     "pattern": "pattern",
     "format": "format",
+    "format_note": "format",
     "contains": "contains",
     "property_names": "propertyNames",
 }
@@ -237,7 +239,15 @@ def _flatten(doc: Document, pointers: tuple[str, ...], skip: frozenset[tuple[str
         if view.dynamic_ref is not None:
             conj.dynamic.append((pointer, view.dynamic_ref))
         stack.extend(reversed(view.all_of))
-        for keyword, present in (("anyOf", view.any_of), ("oneOf", view.one_of), ("if", view.if_)):
+        decided = _decided_conditional(doc, view)
+        if decided is not None:
+            stack.extend(reversed(decided))
+        conditional = view.if_ is not None and decided is None
+        for keyword, present in (
+            ("anyOf", bool(view.any_of)),
+            ("oneOf", bool(view.one_of)),
+            ("if", conditional),
+        ):
             if present:
                 bucket = conj.resolved if (pointer, keyword) in skip else conj.choices
                 bucket.append(Choice(view, keyword))
@@ -247,3 +257,23 @@ def _flatten(doc: Document, pointers: tuple[str, ...], skip: frozenset[tuple[str
         if view.unevaluated:
             conj.unevaluated.append(pointer)
     return conj
+
+
+def _decided_conditional(doc: Document, view: View) -> tuple[str, ...] | None:
+    """What an `if`/`then`/`else` adds when no branching is needed: nothing when both outcomes
+    are vacuous, the one outcome a constant condition selects, or the outcome both share."""
+    if view.if_ is None:
+        return None
+    then, else_ = view.then, view.else_
+    vacuous_then = then is None or is_true_schema(doc, (then,))
+    vacuous_else = else_ is None or is_true_schema(doc, (else_,))
+    if vacuous_then and vacuous_else:
+        return ()
+    condition = doc.node(view.if_)
+    if condition is True or is_true_schema(doc, (view.if_,)):
+        return () if vacuous_then or then is None else (then,)
+    if condition is False:
+        return () if vacuous_else or else_ is None else (else_,)
+    if then is not None and else_ is not None and same_schema(doc, then, doc, else_):
+        return (then,)
+    return None

@@ -6,6 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from .budget import Budget
 from .conj import Conj
 from .documents import Document
 
@@ -33,7 +34,9 @@ class Finding:
 
     `code` maps to a rule id once the orientation (which side is OLD) is known. When
     `undecided` is set the finding is a suspicion: it stands only if a witness is found,
-    and otherwise becomes the undecidable rule `undecided`.
+    and otherwise becomes the undecidable rule `undecided`. An `annotation` finding is a
+    change to a keyword that asserts nothing here (`format` when formats are off): it is
+    reported, never breaking.
     """
 
     code: str
@@ -43,6 +46,7 @@ class Finding:
     frames: tuple[Frame, ...]
     candidates: Candidates
     undecided: str | None = None
+    annotation: bool = False
 
 
 def no_candidates() -> list[Any]:
@@ -56,6 +60,7 @@ class Run:
     sub: Document
     sup: Document
     lenient: bool
+    budget: Budget
     active: set[tuple[tuple[str, ...], tuple[str, ...], frozenset[str]]] = field(
         default_factory=set
     )
@@ -79,13 +84,15 @@ class Run:
     def within_sub(self) -> Run:
         """A run comparing SUB with itself, to test SUB parts against SUB's own negatives."""
         if self.self_run is None:
-            self.self_run = Run(self.sub, self.sub, self.lenient, check=self.check, plain=True)
+            self.self_run = Run(
+                self.sub, self.sub, self.lenient, self.budget, check=self.check, plain=True
+            )
         return self.self_run
 
     def reverse(self) -> Run:
         """A run with the documents swapped, for trial checks of SUP parts inside SUB parts."""
         if self.reverse_run is None:
-            self.reverse_run = Run(self.sup, self.sub, self.lenient, check=self.check)
+            self.reverse_run = Run(self.sup, self.sub, self.lenient, self.budget, check=self.check)
             self.reverse_run.reverse_run = self
         return self.reverse_run
 
@@ -120,7 +127,12 @@ class Ctx:
         message: str,
         candidates: Candidates = no_candidates,
         undecided: str | None = None,
+        annotation: bool = False,
     ) -> Finding:
+        if undecided is None and code.startswith("undecidable-"):
+            undecided = code
         if undecided is None and self.approx is not None:
             undecided = "undecidable-" + self.approx
-        return Finding(code, sub_path, sup_path, message, self.frames, candidates, undecided)
+        return Finding(
+            code, sub_path, sup_path, message, self.frames, candidates, undecided, annotation
+        )

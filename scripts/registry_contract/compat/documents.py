@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import copy
 from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import cache
 from typing import Any
 from urllib.parse import unquote, urldefrag, urljoin
 
+from ..dialect import DEFAULT_DIALECT_NAME, DIALECT_BY_NAME, dialect_of
+from .enums import KEY_SETS, KeySets, indexed_enum
 from .model import CompatError
 
 DRAFT_BY_URI = {
@@ -25,12 +29,53 @@ VALIDATOR_NAME_BY_DRAFT = {
 }
 
 
+NAME_BY_DRAFT = {
+    draft: name
+    for name, uri in DIALECT_BY_NAME.items()
+    for known, draft in DRAFT_BY_URI.items()
+    if uri.rstrip("#") == known
+}
+
+
 def validator_class(draft: int) -> Any:
     """python-jsonschema's validator class of a draft, imported when a payload is first
     checked: a comparison that needs no witness checked imports none of it."""
     from jsonschema import validators
 
     return getattr(validators, VALIDATOR_NAME_BY_DRAFT[draft])
+
+
+@cache
+def witness_validator_class(draft: int) -> Any:
+    """The draft's validator class with `enum` looked up in a set (see enums.py)."""
+    from jsonschema import _keywords, validators
+
+    original: Any = _keywords.enum
+    extended = {"enum": indexed_enum(original)}
+    return validators.extend(validator_class(draft), extended)  # type: ignore[no-untyped-call]
+
+
+def dialect_names(old: Any, new: Any, default: str) -> dict[str, str]:
+    """The dialect each version is read in, by `default-dialect` name, and the default."""
+    return {
+        "old": NAME_BY_DRAFT[detect_draft(old, "OLD", default)],
+        "new": NAME_BY_DRAFT[detect_draft(new, "NEW", default)],
+        "default": default,
+    }
+
+
+@dataclass(frozen=True, slots=True)
+class Rejection:
+    """One reason the validator gives: the keyword, its pointer in the document (through
+    `$ref`), the schema node holding it, the instance location, the keyword's value, and the
+    nodes whose `$ref` led there."""
+
+    keyword: str | None
+    location: str
+    node: str
+    path: tuple[str | int, ...]
+    value: Any
+    via: tuple[str, ...] = ()  # the nodes whose `$ref` the error went through
 
 
 SINGLE_SCHEMA_KEYWORDS = (
@@ -60,11 +105,11 @@ def child(pointer: str, *keys: str | int) -> str:
     return pointer + "".join("/" + str(k).replace("~", "~0").replace("/", "~1") for k in keys)
 
 
-def detect_draft(schema: Any, label: str) -> int:
-    """The draft named by `$schema`, 2020-12 when there is none."""
+def detect_draft(schema: Any, label: str, default: str = DEFAULT_DIALECT_NAME) -> int:
+    """The draft named by `$schema`, else the default dialect's."""
     uri = schema.get("$schema") if isinstance(schema, dict) else None
-    if uri is None:
-        return 2020
+    if not isinstance(uri, str):
+        uri = dialect_of(schema, default)
     key = (
         str(uri)
         .rstrip("#")
@@ -73,7 +118,9 @@ def detect_draft(schema: Any, label: str) -> int:
     if key not in DRAFT_BY_URI:
         raise CompatError(
             f"{label} schema: unknown $schema {uri!r}",
-            hint="use one of " + ", ".join(DRAFT_BY_URI) + " or leave $schema out for 2020-12",
+            hint="use one of "
+            + ", ".join(DRAFT_BY_URI)
+            + f" or leave $schema out to read it as {default}",
         )
     return DRAFT_BY_URI[key]
 
@@ -102,7 +149,13 @@ def iter_subschemas(node: Any, pointer: str) -> Iterator[tuple[str, Any]]:
 class Document:
     """A schema version: raw JSON for pointers, an index of `$id`/anchors, cached validators."""
 
-    def __init__(self, schema: Any, label: str) -> None:
+    def __init__(
+        self,
+        schema: Any,
+        label: str,
+        default_dialect: str = DEFAULT_DIALECT_NAME,
+        formats: bool = True,
+    ) -> None:
         if not isinstance(schema, dict | bool):
             raise CompatError(
                 f"{label} schema is a {type(schema).__name__}, not a JSON Schema",
@@ -110,7 +163,8 @@ class Document:
             )
         self.root = schema
         self.label = label
-        self.draft = detect_draft(schema, label)
+        self.formats = formats
+        self.draft = detect_draft(schema, label, default_dialect)
         self.id_key = "id" if self.draft == 4 else "$id"
         self.resources: dict[str, str] = {}
         self.anchors: dict[str, str] = {}
@@ -125,6 +179,7 @@ class Document:
         self.flat_cache: dict[Any, Any] = {}
         self._validators: dict[str, Any] = {}
         self._checker: Any = None
+        self.key_sets = KeySets()
 
     def _index(self, node: Any, pointer: str, base: str) -> None:
         self.nodes[pointer] = node
@@ -171,43 +226,85 @@ class Document:
         return target
 
     def is_valid(self, instance: Any, pointer: str = "") -> bool:
-        """Validate with python-jsonschema (this draft, formats asserted); unknown counts as no."""
+        """Validate with python-jsonschema (this draft); unknown counts as no."""
         return self.validity(instance, pointer) is True
 
     def validity(self, instance: Any, pointer: str = "") -> bool | None:
-        """True or False from python-jsonschema, or None when a `$ref` leaves the document."""
-        from referencing.exceptions import Unresolvable
-
+        """True or False from python-jsonschema, or None when it cannot tell (a `$ref` that
+        leaves the document, a schema it cannot read in this draft, recursion too deep)."""
+        token = KEY_SETS.set(self.key_sets)
         try:
             return bool(self._validator(pointer).is_valid(instance))
-        except Unresolvable:
+        except Exception:  # see _errors
             return None
+        finally:
+            KEY_SETS.reset(token)
 
     def rejection(self, instance: Any, pointer: str) -> tuple[str, str] | None:
         """The keyword that rejects `instance` at `pointer`, and where it is; None if valid."""
         from jsonschema.exceptions import best_match
-        from referencing.exceptions import Unresolvable
 
-        try:
-            error = best_match(self._validator(pointer).iter_errors(instance))
-        except Unresolvable:
+        errors = self._errors(instance, pointer)
+        if errors is None:
             return "$ref", pointer
+        error = best_match(errors)
         if error is None:
             return None
         if error.validator == "oneOf" and error.context:  # no branch matched, unlike "several did"
             return "anyOf", pointer
-        base, pending = pointer, list[Any]()
+        found = self._locate(error, pointer)
+        return str(found.keyword), found.location
+
+    def rejections(self, instance: Any, pointer: str = "") -> list[Rejection] | None:
+        """Every reason the validator rejects `instance` (empty when valid), or None when
+        it cannot tell."""
+        errors = self._errors(instance, pointer)
+        return None if errors is None else [self._locate(e, pointer) for e in errors]
+
+    def _errors(self, instance: Any, pointer: str) -> list[Any] | None:
+        token = KEY_SETS.set(self.key_sets)
+        try:
+            return list(self._validator(pointer).iter_errors(instance))
+        except Exception:
+            # python-jsonschema raises on a `$ref` leaving the document (Unresolvable), on a
+            # schema that is not valid in the draft it is read in (a list `items` read as
+            # 2020-12 raises AttributeError), and on recursion too deep. Each means "cannot
+            # tell", which the engine turns into an undecidable change, never a crash.
+            return None
+        finally:
+            KEY_SETS.reset(token)
+
+    def _locate(self, error: Any, pointer: str) -> Rejection:
+        # python-jsonschema leaves `$ref` out of schema paths: a token the node lacks is
+        # read in the node's `$ref` target (always, in drafts that ignore `$ref` siblings).
+        at = node = pointer
+        via: list[str] = []
         for token in error.absolute_schema_path:
-            if token == "$ref" and isinstance(self.nodes.get(child(base, *pending)), dict):
-                target = self.resolve(
-                    self.nodes[child(base, *pending)]["$ref"], child(base, *pending)
-                )
-                if target is None:
-                    break
-                base, pending = target, []
-            else:
-                pending.append(token)
-        return str(error.validator), child(base, *pending)
+            node = self._through_refs(at, str(token))
+            if node != at:
+                via.append(at)
+            at = child(node, token)
+        keyword = None if error.validator is None else str(error.validator)
+        if keyword is None:
+            node = self._through_refs(at, None)
+            if node != at:
+                via.append(at)
+            at = node
+        path, value = tuple(error.absolute_path), error.validator_value
+        return Rejection(keyword, at, node, path, value, tuple(via))
+
+    def _through_refs(self, at: str, token: str | None) -> str:
+        for _ in range(len(self.nodes)):
+            node = self.nodes.get(at)
+            if not (isinstance(node, dict) and isinstance(node.get("$ref"), str)):
+                break
+            if token is not None and token in node and self.draft > 7:
+                break
+            target = self.resolve(node["$ref"], at)
+            if target is None or target == at:
+                break
+            at = target
+        return at
 
     def _validator(self, pointer: str) -> Any:
         validator = self._validators.get(pointer)
@@ -219,17 +316,26 @@ class Document:
         if self._checker is None:
             from referencing import Registry
 
-            cls = validator_class(self.draft)
+            cls = witness_validator_class(self.draft)
+            root = nullable_as_type(self.root)
+            if isinstance(root, dict) and "$schema" in root:
+                # The class already is this draft's; without `$schema`, evolving to the root
+                # (a `$ref: "#"`) keeps it instead of switching to the stock class.
+                root = {k: v for k, v in root.items() if k != "$schema"}
+            checker = cls.FORMAT_CHECKER if self.formats else None
             # An explicit, empty registry: a `$ref` leaving the document is never fetched.
-            self._checker = cls(
-                nullable_as_type(self.root), format_checker=cls.FORMAT_CHECKER, registry=Registry()
-            )
+            self._checker = cls(root, format_checker=checker, registry=Registry())
         if not pointer:
             return self._checker
         return self._checker.evolve(schema=resolve_pointer(self._checker.schema, pointer))
 
     def knows_format(self, name: str) -> bool:
         return name in validator_class(self.draft).FORMAT_CHECKER.checkers
+
+    @property
+    def dialect_name(self) -> str:
+        """The `default-dialect` name of the draft this document is read in."""
+        return NAME_BY_DRAFT[self.draft]
 
 
 def resolve_pointer(root: Any, pointer: str) -> Any:

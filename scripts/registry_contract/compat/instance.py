@@ -9,7 +9,7 @@ from .branches import expand
 from .conj import Conj
 from .documents import Document
 from .numbers import extreme, grid_for, to_json
-from .samples import FORMAT_SAMPLES, fit_length
+from .samples import FORMAT_SAMPLES, OTHER_FORMAT_SAMPLES, fit_length
 
 
 class _Nothing:
@@ -77,9 +77,14 @@ class _Hints:
 
 def _build_branch(conj: Conj, h: _Hints) -> Any:
     if conj.enum is not None:
-        valid = [
-            v for v, _ in conj.enum if (h.kind is None or kind_of(v) == h.kind) and conj.is_valid(v)
-        ]
+        # Stop at the wanted variant: validating every value of a long enum per build is
+        # what made large enums quadratic.
+        valid: list[Any] = []
+        for v, _ in conj.enum:
+            if (h.kind is None or kind_of(v) == h.kind) and conj.is_valid(v):
+                valid.append(v)
+                if len(valid) > h.variant:
+                    return v
         return valid[h.variant % len(valid)] if valid else NOTHING
     kinds = conj.kinds if h.kind is None else conj.kinds & {h.kind}
     for kind in _preferred(conj, kinds):
@@ -151,7 +156,8 @@ def _string(conj: Conj, h: _Hints) -> Any:
         low = max(low, h.size)
     patterns = [p for p, _ in conj.strings_of("pattern")]
     formats = [f for f, _ in conj.strings_of("format")]
-    sample = FORMAT_SAMPLES.get(formats[0]) if formats and not patterns else None
+    samples = OTHER_FORMAT_SAMPLES if h.variant % 2 else FORMAT_SAMPLES
+    sample = samples.get(formats[0]) if formats and not patterns else None
     if sample is not None and low <= len(sample) and (high is None or len(sample) <= high):
         return sample
     text = fit_length(patterns[0] if patterns else None, low, high, h.variant)

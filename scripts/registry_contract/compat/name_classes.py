@@ -5,12 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from .candidates import chain, objects_with
-from .conj import Conj, flatten
+from .conj import Conj
 from .context import Ctx, Finding
+from .emptiness import unsatisfiable
 from .equality import is_true_schema
 from .instance import NOTHING, build_instance
-from .regexes import UNIVERSAL_PATTERNS as UNIVERSAL
-from .regexes import search
+from .regexes import is_universal, search
 from .samples import sample_pattern
 from .views import View
 
@@ -52,10 +52,12 @@ def _class_pairs(a: Conj, va: View | None, vb: View, ctx: Ctx, explicit: set[str
             if (p is None and q in a_patterns) or (q is None and p in vb.pattern_properties):
                 continue
             b_patterns = set(vb.pattern_properties)
-            if (p is None and a_patterns & UNIVERSAL) or (q is None and b_patterns & UNIVERSAL):
+            if (p is None and any(map(is_universal, a_patterns))) or (
+                q is None and any(map(is_universal, b_patterns))
+            ):
                 continue  # a pattern matching every name leaves none to additionalProperties
             sub = (p_ptr,) if p_ptr else ()
-            if sub and flatten(run.sub, sub).empty:
+            if sub and unsatisfiable(run.sub, sub):
                 continue
             name = _sample_name(p, q, va, vb, explicit)
             if (
@@ -88,7 +90,7 @@ def _class_pair(
         else ("pattern-property-gone" if p is not None else "pattern-property-new")
     )
     sub_path = sub[0] if sub else a.pointer
-    if flatten(run.sup, (q_ptr,)).empty:
+    if unsatisfiable(run.sup, (q_ptr,)):
         message = f"{ctx.sub_label} allows {names}; {ctx.sup_label} forbids them"
         value = build_instance(run.sub, sub) if name is not None else NOTHING
         extra = {name: value} if name is not None and value is not NOTHING else None
@@ -103,8 +105,8 @@ def _class_pair(
     message = (
         f"{ctx.sup_label} constrains {names}; {ctx.sub_label} allows any value: {found[0].message}"
     )
-    same_level = [f for f in found if f.frames == inner.frames]
-    return [inner.finding(code, sub_path, q_ptr, message, chain(same_level), undecided)]
+    reached = chain(a.doc, found, len(inner.frames))
+    return [inner.finding(code, sub_path, q_ptr, message, reached, undecided)]
 
 
 def _nothing() -> list[Any]:

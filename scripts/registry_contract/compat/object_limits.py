@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from .conj import Conj, flatten
+from .conj import Conj
 from .context import Ctx, Finding
+from .emptiness import can_have, kind_empty, unsatisfiable
 from .instance import NOTHING, build_instance
 from .witness import lift
 
@@ -13,14 +14,13 @@ from .witness import lift
 class ObjectLimits:
     """What the objects of SUB can hold: which names, how many, and whether any exist."""
 
-    def __init__(self, a: Conj, ctx: Ctx) -> None:
+    def __init__(self, a: Conj) -> None:
         self.a = a
-        self.doc = ctx.run.sub
         self._can: dict[str, bool] = {}
         self.closed = any(
             v.additional is not None
             and not v.pattern_properties
-            and flatten(self.doc, (v.additional,)).empty
+            and unsatisfiable(a.doc, (v.additional,))
             for v in a.views
         )
         found_low = a.most("min_properties")
@@ -32,19 +32,11 @@ class ObjectLimits:
         if self.closed:
             room = sum(1 for n in a.declared() if self.can_have(n))
             self.high = room if self.high is None else min(self.high, room)
-        self.empty = (self.high is not None and self.low > self.high) or not all(
-            self.can_have(n) for n in a.required
-        )
+        self.empty = kind_empty(a, "object")
 
     def can_have(self, name: str) -> bool:
         if name not in self._can:
-            a = self.a
-            allowed = not flatten(self.doc, a.property_pointers(name)).unsatisfiable()
-            named = all(
-                self.doc.is_valid(name, v.property_names) for v in a.views if v.property_names
-            )
-            high = a.least("max_properties")
-            self._can[name] = allowed and named and (high is None or high[0] >= 1)
+            self._can[name] = can_have(self.a, name)
         return self._can[name]
 
 
@@ -53,7 +45,7 @@ def limits_of(a: Conj, ctx: Ctx) -> ObjectLimits:
     key = ("limits", a.pointers)
     found = a.doc.flat_cache.get(key)
     if found is None:
-        found = a.doc.flat_cache[key] = ObjectLimits(a, ctx)
+        found = a.doc.flat_cache[key] = ObjectLimits(a)
     assert isinstance(found, ObjectLimits)
     return found
 
@@ -126,8 +118,10 @@ def _dependencies(a: Conj, b: Conj, ctx: Ctx, limits: ObjectLimits) -> list[Find
             if not limits.can_have(name):
                 continue
             for i, other in enumerate(needed):
-                if other in a.required or any(
-                    other in o.dependent_required.get(name, ()) for o in a.views
+                if (
+                    other == name
+                    or other in a.required
+                    or any(other in o.dependent_required.get(name, ()) for o in a.views)
                 ):
                     continue
                 message = (
@@ -144,7 +138,13 @@ def _dependencies(a: Conj, b: Conj, ctx: Ctx, limits: ObjectLimits) -> list[Find
             if not limits.can_have(name):
                 continue
             ours = tuple(o.dependent_schemas[name] for o in a.views if name in o.dependent_schemas)
-            found = run.recurse(a.pointers + ours, (schema,), ctx)
+            # The dependent schema applies to an object that has `name`: requiring it again
+            # asks nothing.
+            found = [
+                f
+                for f in run.recurse(a.pointers + ours, (schema,), ctx, frozenset({"object"}))
+                if not _requires_itself(f, ctx, run, name)
+            ]
             if not found:
                 continue
             code = "dependent-schema-other" if ours else "dependent-schema-new"
@@ -177,3 +177,16 @@ def _dependencies(a: Conj, b: Conj, ctx: Ctx, limits: ObjectLimits) -> list[Find
                 )
             )
     return findings
+
+
+def _requires_itself(finding: Finding, ctx: Ctx, run: Any, name: str) -> bool:
+    if finding.code != "required" or finding.frames != ctx.frames:
+        return False
+    keyword, _, index = finding.sup_path.rpartition("/")
+    required = run.sup.nodes.get(keyword.rpartition("/")[0], {})
+    listed = required.get("required") if isinstance(required, dict) else None
+    return (
+        isinstance(listed, list)
+        and index.isdigit()
+        and listed[int(index) : int(index) + 1] == [name]
+    )

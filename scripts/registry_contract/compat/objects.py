@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from . import object_limits
 from .candidates import chain, objects_with
-from .conj import Conj, flatten
+from .conj import Conj
 from .context import Ctx, Finding
+from .emptiness import unsatisfiable
 from .equality import is_true_schema
 from .name_classes import check_other_names
 
@@ -35,7 +36,7 @@ def _property(a: Conj, b: Conj, ctx: Ctx, name: str) -> list[Finding]:
     if is_true_schema(run.sup, sup):
         return []
     ours, theirs = a.declared().get(name), b.declared().get(name)
-    if flatten(run.sup, sup).empty:
+    if unsatisfiable(run.sup, sup):
         code = "property-gone" if ours else "property-new"
         message = f"{ctx.sub_label} allows property {name!r}; {ctx.sup_label} forbids it"
         where = theirs or sup[0]
@@ -50,8 +51,8 @@ def _property(a: Conj, b: Conj, ctx: Ctx, name: str) -> list[Finding]:
         f"{ctx.sup_label} declares property {name!r}; {ctx.sub_label} allows any value there"
         f" (open content model): {found[0].message}"
     )
-    same_level = [f for f in found if f.frames == inner.frames]
-    return [inner.finding("property-new", a.pointer, theirs, message, chain(same_level))]
+    reached = chain(a.doc, found, len(inner.frames))
+    return [inner.finding("property-new", a.pointer, theirs, message, reached)]
 
 
 def _property_names(
@@ -88,11 +89,9 @@ def _property_names(
                 f"{ctx.sup_label} restricts property names; {ctx.sub_label} allows any:"
                 f" {found[0].message}"
             )
-            same_level = [f for f in found if f.frames == inner.frames]
+            reached = chain(a.doc, found, len(inner.frames))
             findings.append(
-                inner.finding(
-                    "property-names", a.pointer, vb.property_names, message, chain(same_level)
-                )
+                inner.finding("property-names", a.pointer, vb.property_names, message, reached)
             )
         else:
             findings.extend(found)

@@ -68,6 +68,8 @@ UNDECIDABLE_RULES = (
     "undecidable-remote-ref",
     "undecidable-unevaluated",
     "undecidable-size",
+    "undecidable-budget",
+    "undecidable-no-witness",
 )
 RULE_PAIR_BY_CODE.update({rule: (rule, rule) for rule in UNDECIDABLE_RULES})
 

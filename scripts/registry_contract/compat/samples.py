@@ -33,6 +33,17 @@ FORMAT_SAMPLES = {
     "json-pointer": "/a",
     "relative-json-pointer": "0/a",
 }
+# A second valid string of the common formats, for a witness the first sample cannot give.
+OTHER_FORMAT_SAMPLES = {
+    "date-time": "2000-12-01T00:00:00Z",
+    "date": "2000-12-01",
+    "time": "23:59:59Z",
+    "email": "b@example.org",
+    "hostname": "example.org",
+    "ipv4": "198.51.100.7",
+    "uri": "https://example.org/b",
+    "uuid": "00000000-0000-4000-8000-000000000001",
+}
 # Strings that break most formats and patterns; tried in order when one is needed.
 PLAIN_STRINGS = ("", "a", "0", "A", "-", " ", "a b", "aaaaaaaa", "~!@", "é")
 

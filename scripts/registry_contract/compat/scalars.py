@@ -8,15 +8,14 @@ from typing import Any
 
 from .conj import Conj
 from .context import Ctx, Finding
+from .emptiness import string_lengths
 from .instance import build_instance
 from .numbers import beyond, extreme, grid_for, is_empty, small_range, to_json
-from .regexes import UNIVERSAL_PATTERNS
+from .regexes import is_universal
 from .samples import (
     FORMAT_SAMPLES,
     PLAIN_STRINGS,
     fit_length,
-    pattern_max_length,
-    pattern_min_length,
     sample_pattern,
 )
 
@@ -110,9 +109,9 @@ def _multiple_of(a: Conj, b: Conj, ctx: Ctx, kind: str) -> list[Finding]:
 
         def candidates(step: Fraction = step) -> list[Any]:
             low = extreme(a, kind, True)
-            start = low.value if low.value is not None and low.attained else Fraction(0)
+            start = low.value if low.value is not None else Fraction(0)
             unit = grid or Fraction(1, 10)
-            points = [start + i * unit for i in range(1, 6)] + [start]
+            points = [start + i * unit for i in range(1, 6)] + ([start] if low.attained else [])
             return [to_json(p) for p in points if (p / step).denominator != 1]
 
         code = "multiple-of-other" if has else "multiple-of-new"
@@ -131,9 +130,7 @@ def _multiple_of(a: Conj, b: Conj, ctx: Ctx, kind: str) -> list[Finding]:
 def check_string(a: Conj, b: Conj, ctx: Ctx) -> list[Finding]:
     low_found, high_found = a.most("min_length"), a.least("max_length")
     patterns = [p for p, _ in a.strings_of("pattern")]
-    low = max([low_found[0] if low_found else 0, *(pattern_min_length(p) for p in patterns)])
-    widths = [w for p in patterns if (w := pattern_max_length(p)) is not None]
-    high = min([*([high_found[0]] if high_found else []), *widths], default=None)
+    low, high = string_lengths(a)
     if high is not None and low > high:
         return []
     # A pattern shapes strings in ways lengths alone do not show: a witness must decide.
@@ -171,7 +168,7 @@ def _patterns(a: Conj, b: Conj, ctx: Ctx, low: int, high: int | None) -> list[Fi
     ours = a.strings_of("pattern")
     findings: list[Finding] = []
     for pattern, where in b.strings_of("pattern"):
-        if pattern in UNIVERSAL_PATTERNS or any(pattern == p for p, _ in ours):
+        if is_universal(pattern) or any(pattern == p for p, _ in ours):
             continue
         shown = " and ".join(repr(p) for p, _ in ours) or "no pattern"
         message = f"{ctx.sub_label} has {shown}; {ctx.sup_label} requires pattern {pattern!r}"
@@ -198,10 +195,6 @@ def _formats(a: Conj, b: Conj, ctx: Ctx) -> list[Finding]:
     ours = a.strings_of("format")
     findings: list[Finding] = []
     for name, where in b.strings_of("format"):
-        if not ctx.run.sup.knows_format(
-            name
-        ):  # the validator treats unknown formats as annotations
-            continue
         if any(f == name or (f, name) in FORMAT_SUBSETS for f, _ in ours):
             continue
         shown = " and ".join(repr(f) for f, _ in ours) or "no format"
@@ -216,4 +209,23 @@ def _formats(a: Conj, b: Conj, ctx: Ctx) -> list[Finding]:
         findings.append(
             ctx.finding(code, ours[0][1] if ours else a.pointer, where, message, candidates)
         )
+    return findings + _format_notes(a, b, ctx)
+
+
+def _format_notes(a: Conj, b: Conj, ctx: Ctx) -> list[Finding]:
+    """Format changes where the validator asserts no format (formats off, or one it does not
+    know): reported as annotation changes, which break nothing."""
+    ours = [*a.strings_of("format"), *a.strings_of("format_note")]
+    findings: list[Finding] = []
+    for name, where in b.strings_of("format_note"):
+        if any(f == name for f, _ in ours):
+            continue
+        shown = " and ".join(f"format {f!r}" for f, _ in ours) or "no format"
+        message = (
+            f"{ctx.sub_label} has {shown}; {ctx.sup_label} has format {name!r}"
+            " (an annotation: the validator does not assert it)"
+        )
+        code = "format-other" if ours else "format-new"
+        sub_path = ours[0][1] if ours else a.pointer
+        findings.append(ctx.finding(code, sub_path, where, message, annotation=True))
     return findings

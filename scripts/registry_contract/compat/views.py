@@ -8,6 +8,7 @@ from fractions import Fraction
 from typing import Any
 
 from .documents import Document, child
+from .regexes import is_universal
 
 # "number" is split so that integer-only and fractional values can be reasoned about apart.
 KINDS = frozenset({"null", "boolean", "object", "array", "string", "integer", "fraction"})
@@ -20,6 +21,15 @@ KINDS_BY_TYPE = {
     "integer": frozenset({"integer"}),
     "number": frozenset({"integer", "fraction"}),
 }
+
+
+# View attributes that assert something; combinators and $ref are tracked by the Conj itself.
+ASSERTING = (
+    "kinds", "lower", "upper", "multiple_of", "min_length", "max_length", "pattern",
+    "format", "prefix", "items", "contains", "min_items", "max_items", "unique", "properties",
+    "pattern_properties", "additional", "property_names", "required", "min_properties",
+    "max_properties", "dependent_required", "dependent_schemas", "dynamic_ref", "unevaluated",
+)  # fmt: skip
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,6 +56,7 @@ class View:
     max_length: int | None = None
     pattern: str | None = None
     format: str | None = None
+    format_note: str | None = None  # a `format` the validator does not assert here
     prefix: tuple[str, ...] = ()
     items: str | None = None
     contains: str | None = None
@@ -128,10 +139,12 @@ def _read(doc: Document, node: Any, p: str) -> View:
     _read_type(view, node)
     _read_enum(view, node, draft)
     _read_numbers(view, node, draft)
-    _read_strings(view, node)
+    _read_strings(view, node, doc)
     _read_arrays(view, node, draft)
     _read_objects(view, node, draft)
     _read_combinators(view, node, draft)
+    if draft >= 2019:
+        _read_unevaluated(doc, view, node)
     return view
 
 
@@ -149,7 +162,8 @@ def _read_type(view: View, node: dict[str, Any]) -> None:
 def _read_enum(view: View, node: dict[str, Any], draft: int) -> None:
     options: list[tuple[Any, str]] | None = None
     if isinstance(node.get("enum"), list):
-        options = [(v, view.at("enum") + f"/{i}") for i, v in enumerate(node["enum"])]
+        base = view.at("enum")
+        options = [(v, f"{base}/{i}") for i, v in enumerate(node["enum"])]
     if "const" in node and draft >= 6:
         const = node["const"]
         in_enum = options is None or any(json_equal(const, v) for v, _ in options)
@@ -186,11 +200,19 @@ def _read_numbers(view: View, node: dict[str, Any], draft: int) -> None:
     view.multiple_of = multiple if multiple is not None and multiple > 0 else None
 
 
-def _read_strings(view: View, node: dict[str, Any]) -> None:
+def _read_strings(view: View, node: dict[str, Any], doc: Document) -> None:
     view.min_length = _count(node.get("minLength"))
     view.max_length = _count(node.get("maxLength"))
-    view.pattern = node["pattern"] if isinstance(node.get("pattern"), str) else None
-    view.format = node["format"] if isinstance(node.get("format"), str) else None
+    pattern = node.get("pattern")
+    # A pattern every string matches (`a*`, `^.*`) asserts nothing.
+    view.pattern = pattern if isinstance(pattern, str) and not is_universal(pattern) else None
+    name = node.get("format")
+    if isinstance(name, str):
+        # A format asserts only when formats are on and the draft's checker knows it.
+        if doc.formats and doc.knows_format(name):
+            view.format = name
+        else:
+            view.format_note = name
 
 
 def _schema(node: dict[str, Any], key: str) -> bool:
@@ -248,9 +270,6 @@ def _read_objects(view: View, node: dict[str, Any], draft: int) -> None:
         for name, value in (schemas if isinstance(schemas, dict) else {}).items():
             if isinstance(value, dict | bool):
                 view.dependent_schemas[name] = child(p, schema_key, name)
-    view.unevaluated = draft >= 2019 and any(
-        k in node and node[k] is not True for k in ("unevaluatedProperties", "unevaluatedItems")
-    )
 
 
 def _read_combinators(view: View, node: dict[str, Any], draft: int) -> None:
@@ -265,3 +284,78 @@ def _read_combinators(view: View, node: dict[str, Any], draft: int) -> None:
         view.if_ = child(p, "if")
         view.then = child(p, "then") if _schema(node, "then") else None
         view.else_ = child(p, "else") if _schema(node, "else") else None
+
+
+# In-place applicators whose annotations depend on which branch validated: with any of them
+# below a node, what `unevaluated*` sees is not fixed by the schema alone.
+_CONDITIONAL_APPLICATORS = (
+    "anyOf", "oneOf", "if", "dependentSchemas", "$dynamicRef", "$recursiveRef",
+    "unevaluatedProperties", "unevaluatedItems",
+)  # fmt: skip
+
+
+def _read_unevaluated(doc: Document, view: View, node: dict[str, Any]) -> None:
+    """`unevaluatedProperties`/`unevaluatedItems` read as `additionalProperties`/`items` when
+    the node and what it reaches through `allOf` and `$ref` evaluate a fixed set of names or
+    positions (no anyOf, oneOf, if, dependentSchemas, dynamic refs); otherwise flagged."""
+    props, items = node.get("unevaluatedProperties"), node.get("unevaluatedItems")
+    props = props if isinstance(props, dict) or props is False else None
+    items = items if isinstance(items, dict) or items is False else None
+    if props is None and items is None:
+        return
+    others = _in_place(doc, view.pointer, node)
+    # 2020-12 counts the items `contains` matched as evaluated: that depends on the payload.
+    if others is None or (
+        items is not None and doc.draft >= 2020 and _any(doc, others, "contains")
+    ):
+        view.unevaluated = True
+        return
+    reached = others[1:]  # the first is the node being read
+    if props is not None and not _any(doc, others, "additionalProperties"):
+        for other in reached:
+            seen = read_view(doc, other)
+            for name, at in seen.properties.items():
+                view.properties.setdefault(name, at)
+            for pattern, at in seen.pattern_properties.items():
+                view.pattern_properties.setdefault(pattern, at)
+        view.additional = view.at("unevaluatedProperties")
+    if (
+        items is not None
+        and view.items is None
+        and not any(read_view(doc, o).items for o in reached)
+    ):
+        longest = max((read_view(doc, o).prefix for o in reached), key=len, default=())
+        view.prefix = (*view.prefix, *longest[len(view.prefix) :])
+        view.items = view.at("unevaluatedItems")
+
+
+def _any(doc: Document, pointers: list[str], key: str) -> bool:
+    return any(isinstance(n := doc.node(p), dict) and key in n for p in pointers)
+
+
+def _in_place(doc: Document, pointer: str, node: dict[str, Any]) -> list[str] | None:
+    """The node and those `allOf` and `$ref` reach from it, when none of them has a
+    conditional applicator (the node may hold the `unevaluated*` being read); else None."""
+    found: list[str] = []
+    stack = [(pointer, node)]
+    seen = {pointer}
+    while stack:
+        at, here = stack.pop()
+        if not isinstance(here, dict):
+            continue
+        own = at == pointer
+        keys = _CONDITIONAL_APPLICATORS[:6] if own else _CONDITIONAL_APPLICATORS
+        if any(k in here for k in keys):
+            return None
+        found.append(at)
+        targets = [child(at, "allOf", i) for i in range(len(here.get("allOf") or []))]
+        if isinstance(here.get("$ref"), str):
+            target = doc.resolve(here["$ref"], at)
+            if target is None:
+                return None
+            targets.append(target)
+        for target in targets:
+            if target not in seen and target in doc.nodes:
+                seen.add(target)
+                stack.append((target, doc.node(target)))
+    return found
