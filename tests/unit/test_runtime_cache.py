@@ -176,3 +176,25 @@ def test_the_number_of_cached_schema_tracks_is_bounded(
     with pytest.raises(SchemaUnavailableError, match="no usable source"):
         schemas.validate("made.Up0", event(), fallback=None)  # cached: no new request
     assert fetched(client) == 3
+
+
+def test_the_first_success_after_failures_starts_a_new_phase(tmp_path: Path) -> None:
+    folder = telemetry_folder(tmp_path)
+    good = (folder / FEEDBACK / "v2.json").read_bytes()
+    clock = ManualClock()
+    draws = iter([0.5, 0.999, 0.0, 0.5, 0.25])
+    schemas, _ = folder_manager(folder, clock, ttl=100, jitter=0.2, rand=lambda: next(draws))
+    schemas.validate(FEEDBACK, event())  # cold: period 90, first refresh at 90 x 0.999
+    assert schemas._entries[V2].next_check == pytest.approx(clock.now + 89.91)
+    (folder / FEEDBACK / "v2.json").write_text("{ broken")
+    clock.advance(95)
+    schemas.validate(FEEDBACK, event())
+    settle(schemas)  # failed: retry after negative_ttl (60) x (1 + 0.2 x 0.0)
+    assert schemas._entries[V2].next_check == pytest.approx(clock.now + 60)
+    (folder / FEEDBACK / "v2.json").write_bytes(good)
+    clock.advance(60)
+    schemas.validate(FEEDBACK, event())
+    settle(schemas)  # recovered: a random point (0.25) of a period of 90, not a full period
+    entry = schemas._entries[V2]
+    assert entry.source == "registry" and not entry.retrying
+    assert entry.next_check == pytest.approx(clock.now + 90 * 0.25)

@@ -29,6 +29,7 @@ class Entry:
     expires_at: float
     hot: Mapping[Mode, Iterator[int]] = field(repr=False)  # next() counts a hot-path call
     valid: dict[Mode, ValidationOutcome] = field(default_factory=dict, repr=False)
+    retrying: bool = False  # the last fetch failed: the next success starts a new phase
 
     def __post_init__(self) -> None:
         if self.valid:
@@ -47,13 +48,18 @@ class Entry:
                 mode,
             )
 
-    def served(self, *, until: float, deadline: float, source: str | None = None) -> Entry:
+    def served(
+        self, *, until: float, deadline: float, source: str | None = None, retrying: bool = False
+    ) -> Entry:
         """This entry checked again at `until` (NEVER: a load is running and will replace it),
         served by the hot path up to `deadline`, shown as `source`; the prebuilt outcomes are
         kept unless the source changes."""
+        retrying = retrying or self.retrying
         if source is None or source == self.source:
-            return replace(self, next_check=until, deadline=deadline)
-        return replace(self, next_check=until, deadline=deadline, source=source, valid={})
+            return replace(self, next_check=until, deadline=deadline, retrying=retrying)
+        return replace(
+            self, next_check=until, deadline=deadline, source=source, valid={}, retrying=retrying
+        )
 
 
 @dataclass(frozen=True)

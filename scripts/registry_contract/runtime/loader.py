@@ -50,7 +50,7 @@ class Loader:
             now = self.clock()
             retry = self.timing.retry_at(now)
             keep = previous if isinstance(previous, Entry) else None
-            self.cache.store(key, keep and keep.served(until=retry, deadline=retry))
+            self.cache.store(key, keep and keep.served(until=retry, deadline=retry, retrying=True))
 
     def _load(self, key: Key, previous: Cached | None) -> Cached:
         name, track = key
@@ -94,7 +94,10 @@ class Loader:
     def _entry(self, doc: Document, previous: Cached | None, now: float) -> Entry:
         same = isinstance(previous, Entry) and previous.doc.digest == doc.digest
         compiled = previous.compiled if same and isinstance(previous, Entry) else self._compile(doc)
-        next_check = self.timing.refresh_at(now, first=not isinstance(previous, Entry))
+        # A cold load, or the first success after failures (an outage lines up every key
+        # that failed in it): start a new phase, so that the fleet's refreshes spread again.
+        first = not isinstance(previous, Entry) or previous.retrying
+        next_check = self.timing.refresh_at(now, first=first)
         if doc.origin == "lock" and self.sources.client is None:
             next_check = NEVER
         expires = now + self.timing.ttl if doc.origin == "registry" else NEVER
@@ -116,7 +119,7 @@ class Loader:
             stale = previous.doc.origin == "registry" and now >= previous.expires_at
             shown = "stale" if stale else previous.source
             self._outage(key, f"serving the cached {shown} schema v{previous.doc.version}", error)
-            return previous.served(until=retry, deadline=retry, source=shown)
+            return previous.served(until=retry, deadline=retry, source=shown, retrying=True)
         if isinstance(previous, Missing) and previous.kind == "missing":
             return Missing(name, track, retry, "missing")
         locked = self.from_lock(key, now, retry)
@@ -136,7 +139,9 @@ class Loader:
         if self.sources.client is None:
             next_check = NEVER
         compiled = self._compile(doc)
-        return Entry(doc, compiled, "lock", next_check, next_check, NEVER, self._hot(doc))
+        retrying = self.sources.client is not None  # the registry failed or was too slow
+        hot = self._hot(doc)
+        return Entry(doc, compiled, "lock", next_check, next_check, NEVER, hot, retrying=retrying)
 
     def _hot(self, doc: Document) -> dict[Mode, Iterator[int]]:
         """The hot-path counters of this (schema, track), one per mode, shared by its entries."""
