@@ -92,3 +92,30 @@ def test_mode_off_validates_and_fetches_nothing(tmp_path: Path) -> None:
     outcome = schemas.validate(FEEDBACK, event(utilisation=9))
     assert (outcome.is_valid, outcome.source, outcome.mode.value) == (True, "off", "off")
     assert client.stats.latencies == []
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        pytest.param(
+            b'{"queue_size": 12345678901234567890123}', 12345678901234567890123, id="long-int"
+        ),
+        pytest.param(b'{"queue_size": 1.5e3}', 1500.0, id="float"),
+        pytest.param('{"queue_size": 7}', 7, id="str"),
+        pytest.param(bytearray(b'{"queue_size": 7}'), 7, id="bytearray"),
+    ],
+)
+def test_bytes_parse_exactly_as_json_does(text: bytes | str, expected: object) -> None:
+    from registry_contract.runtime.manager import parse_payload
+
+    parsed = parse_payload(text)
+    assert parsed == {"queue_size": expected} and type(parsed["queue_size"]) is type(expected)
+
+
+def test_a_lone_surrogate_orjson_refuses_is_judged_as_the_gate_judges_it(
+    schemas: SchemaManager,
+) -> None:
+    text = json.dumps(event(coordinator_id="\\ud800")).replace("\\\\ud800", "\\ud800")
+    outcome = schemas.validate_json(FEEDBACK, text.encode())
+    assert outcome == schemas.validate(FEEDBACK, json.loads(text))
+    assert outcome.is_valid

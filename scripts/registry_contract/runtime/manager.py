@@ -16,6 +16,8 @@ from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
+import orjson
+
 from ..registry.base import KnownDocument, RegistryClient
 from ..validation import Issue
 from .cache import NEVER, Cached, Entry, Key, Missing, SchemaCache, Timing, default_random
@@ -51,6 +53,9 @@ def _refuse_constant(name: str) -> Any:
 
 # One decoder, built once: json.loads with keyword arguments builds a new one per call.
 _DECODER = json.JSONDecoder(parse_constant=_refuse_constant)
+# Digits to "0", anything else to "x": a run of 19 zeros is an integer orjson would round.
+_DIGITS_TO_ZERO = bytes(48 if 48 <= b <= 57 else 120 for b in range(256))
+_LONG_RUN = b"0" * 19
 
 
 class SchemaManager:
@@ -540,7 +545,17 @@ class SchemaManager:
 
 
 def parse_payload(data: bytes | str) -> Any:
-    """A payload's JSON text, parsed; PayloadParseError names the reason in one line."""
+    """A payload's JSON text, parsed; PayloadParseError names the reason in one line.
+
+    orjson parses about three times faster than json, and exactly as json does except that it
+    rounds integers of 19 digits or more to floats (those go to json) and refuses what json
+    takes (a lone surrogate: json then parses it). NaN and Infinity are refused by both.
+    """
+    if isinstance(data, bytes) and _LONG_RUN not in data.translate(_DIGITS_TO_ZERO):
+        try:
+            return orjson.loads(data)
+        except orjson.JSONDecodeError:
+            pass  # json parses what orjson refuses, or says why not
     try:
         text = data.decode() if isinstance(data, bytes | bytearray) else data
         return _DECODER.decode(text)
