@@ -36,8 +36,10 @@ def lock_dir(tmp_path: Path) -> Path:
 
 
 def manager(registry: FakeRegistry, lock_dir: Path | None, **options: object) -> SchemaManager:
-    """A manager whose first refresh comes as late as the jitter allows (54 s of a 60 s TTL)."""
+    """A manager whose first refresh comes as late as the jitter allows (54 s of a 60 s TTL),
+    and that waits for the registry at start-up however loaded the machine is."""
     options.setdefault("rand", lambda: 0.999)
+    options.setdefault("refresh_timeout", 30)
     return SchemaManager(registry.url, lock_dir=lock_dir, **options)  # type: ignore[arg-type]
 
 

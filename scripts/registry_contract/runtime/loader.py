@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import math
 import time
 from collections.abc import Callable, Iterator
 
@@ -50,7 +51,7 @@ class Loader:
             now = self.clock()
             retry = self.timing.retry_at(now)
             keep = previous if isinstance(previous, Entry) else None
-            self.cache.store(key, keep and keep.served(until=retry, deadline=retry, retrying=True))
+            self.cache.store(key, keep and keep.served(until=retry, deadline=retry))
 
     def _load(self, key: Key, previous: Cached | None) -> Cached:
         name, track = key
@@ -94,15 +95,16 @@ class Loader:
     def _entry(self, doc: Document, previous: Cached | None, now: float) -> Entry:
         same = isinstance(previous, Entry) and previous.doc.digest == doc.digest
         compiled = previous.compiled if same and isinstance(previous, Entry) else self._compile(doc)
-        # A cold load, or the first success after failures (an outage lines up every key
-        # that failed in it): start a new phase, so that the fleet's refreshes spread again.
-        first = not isinstance(previous, Entry) or previous.retrying
-        next_check = self.timing.refresh_at(now, first=first)
+        phase = previous.planned if isinstance(previous, Entry) else math.nan
+        next_check = self.timing.refresh_at(now, phase)
         if doc.origin == "lock" and self.sources.client is None:
             next_check = NEVER
         expires = now + self.timing.ttl if doc.origin == "registry" else NEVER
         deadline = min(next_check, expires)
-        return Entry(doc, compiled, doc.origin, deadline, next_check, expires, self._hot(doc))
+        hot = self._hot(doc)
+        return Entry(
+            doc, compiled, doc.origin, deadline, next_check, expires, hot, planned=next_check
+        )
 
     def _compile(self, doc: Document) -> CompiledSchema:
         label = f"{doc.name}@{doc.track} v{doc.version} ({doc.origin})"
@@ -119,7 +121,7 @@ class Loader:
             stale = previous.doc.origin == "registry" and now >= previous.expires_at
             shown = "stale" if stale else previous.source
             self._outage(key, f"serving the cached {shown} schema v{previous.doc.version}", error)
-            return previous.served(until=retry, deadline=retry, source=shown, retrying=True)
+            return previous.served(until=retry, deadline=retry, source=shown)
         if isinstance(previous, Missing) and previous.kind == "missing":
             return Missing(name, track, retry, "missing")
         locked = self.from_lock(key, now, retry)
@@ -139,9 +141,7 @@ class Loader:
         if self.sources.client is None:
             next_check = NEVER
         compiled = self._compile(doc)
-        retrying = self.sources.client is not None  # the registry failed or was too slow
-        hot = self._hot(doc)
-        return Entry(doc, compiled, "lock", next_check, next_check, NEVER, hot, retrying=retrying)
+        return Entry(doc, compiled, "lock", next_check, next_check, NEVER, self._hot(doc))
 
     def _hot(self, doc: Document) -> dict[Mode, Iterator[int]]:
         """The hot-path counters of this (schema, track), one per mode, shared by its entries."""
