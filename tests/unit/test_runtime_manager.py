@@ -119,3 +119,23 @@ def test_a_lone_surrogate_orjson_refuses_is_judged_as_the_gate_judges_it(
     outcome = schemas.validate_json(FEEDBACK, text.encode())
     assert outcome == schemas.validate(FEEDBACK, json.loads(text))
     assert outcome.is_valid
+
+
+def test_the_hot_path_never_suspends_nor_calls_labels(
+    schemas: SchemaManager, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from prometheus_client.metrics import MetricWrapperBase
+
+    schemas.validate(FEEDBACK, event())  # load the schema
+    calls: list[object] = []
+    real = MetricWrapperBase.labels
+    monkeypatch.setattr(
+        MetricWrapperBase, "labels", lambda self, *a, **k: calls.append(a) or real(self, *a, **k)
+    )
+    for _ in range(100):
+        coroutine = schemas.validate_payload(FEEDBACK, event())
+        with pytest.raises(StopIteration) as done:  # finished without awaiting anything
+            coroutine.send(None)
+        assert done.value.value.is_valid
+        assert schemas.validate(FEEDBACK, event()).is_valid
+    assert calls == []

@@ -8,7 +8,7 @@ import pytest
 
 from registry_contract.errors import ConfigError, ExitCode
 from registry_contract.runtime import Mode, RuntimeConfigError, SchemaManager
-from support.runtime_world import FEEDBACK, RATE, event, telemetry_lock
+from support.runtime_world import FEEDBACK, RATE, ROOT, event, telemetry_lock
 
 CONFIG = f"""\
 lock-dir: schemas-lock
@@ -125,3 +125,12 @@ def test_an_unknown_mode_set_at_run_time_is_refused_and_changes_nothing() -> Non
     with pytest.raises(RuntimeConfigError, match="mode 'loud'"):
         schemas.set_mode("loud", FEEDBACK)
     assert schemas.mode_for(FEEDBACK) is Mode.SOFT
+
+
+def test_the_bundled_config_works_from_any_working_directory(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    with SchemaManager.from_config(ROOT / "registry-contract.yml", environ={}) as schemas:
+        resolved = schemas.get_schema_sync(FEEDBACK)
+    assert (resolved.source, resolved.track, resolved.version) == ("registry", "v2", 3)

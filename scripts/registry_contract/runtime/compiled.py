@@ -1,5 +1,4 @@
-"""One compiled schema: a hot jsonschema-rs check whose "valid" the gate shares, then the gate's
-own validator (validation.SchemaValidator) for everything else."""
+"""One compiled schema: a hot check whose "valid" is the gate's, then the gate's validator."""
 
 from __future__ import annotations
 

@@ -12,6 +12,7 @@ import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from concurrent.futures import Executor, Future, ThreadPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
+from dataclasses import replace
 from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING, Any
@@ -151,8 +152,11 @@ class SchemaManager:
         environ = overrides.get("environ")
         config = load_config(Path(path), os.environ if environ is None else environ)
         settings: dict[str, Any] = settings_from_config(config)
-        if config.registry.url:
-            settings["registry"] = config.registry
+        registry = config.registry
+        if registry.url:
+            if registry.api == "static" and "://" not in registry.url:  # a folder, as the gate
+                registry = replace(registry, url=str(config.root / registry.url))  # reads it
+            settings["registry"] = registry
         settings.update(overrides)
         return cls(**settings)
 
