@@ -139,3 +139,14 @@ def test_the_hot_path_never_suspends_nor_calls_labels(
         assert done.value.value.is_valid
         assert schemas.validate(FEEDBACK, event()).is_valid
     assert calls == []
+
+
+def test_a_closed_manager_serves_what_it_has_and_says_why_it_cannot_fetch(tmp_path: Path) -> None:
+    from registry_contract.runtime import SchemaUnavailableError
+
+    schemas = SchemaManager(client=FolderClient(telemetry_folder(tmp_path)))
+    schemas.validate(FEEDBACK, event())
+    schemas.close_sync()
+    assert schemas.validate(FEEDBACK, event()).is_valid
+    with pytest.raises(SchemaUnavailableError, match="the manager is closed"):
+        schemas.validate("telemetry.RateAdjustment", {}, fallback=None)

@@ -146,7 +146,12 @@ class SchemaCache:
     def _refresh(self, key: Key) -> Future[None]:
         future = self._inflight.get(key)
         if future is None:
-            future = self._executor.submit(self._run, key)
+            try:
+                future = self._executor.submit(self._run, key)
+            except RuntimeError:  # shut down: the manager is closed, what is cached stays
+                future = Future()
+                future.set_result(None)
+                return future
             self._inflight[key] = future
         return future
 

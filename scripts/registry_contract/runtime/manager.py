@@ -139,6 +139,7 @@ class SchemaManager:
         )
         self._cache = SchemaCache(self._loader.load, self._executor)
         self._loader.cache = self._cache
+        self._closed = False
         self._entries = self._cache.entries
 
     @classmethod
@@ -180,6 +181,7 @@ class SchemaManager:
 
     def close_sync(self) -> None:
         """Stop refreshing and close the registry client it built; cached schemas stay usable."""
+        self._closed = True
         if self._own_executor:
             self._executor.shutdown(wait=False, cancel_futures=True)
         if self._own_client:
@@ -503,13 +505,15 @@ class SchemaManager:
         locked = self._loader.from_lock(key, self._clock())
         if locked is not None:
             return self._cache.store_if_absent(key, locked)
+        why = f"the registry did not answer within {self.settings.refresh_timeout:g} s"
+        if self._closed:
+            why = "the manager is closed"
         return Missing(
             key[0],
             key[1],
             self._clock(),
             "unavailable",
-            f"the registry did not answer within {self.settings.refresh_timeout:g} s and the "
-            f"lock has no {key[0]}@{key[1]}",
+            f"{why} and the lock has no {key[0]}@{key[1]}",
         )
 
     def _known(self, name: str, track: str) -> KnownDocument | None:
