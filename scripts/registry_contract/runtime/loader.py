@@ -61,9 +61,9 @@ class Loader:
             doc = self._choose(fetched) if fetched is not None else None
             entry = self._entry(doc, previous, self.clock()) if doc is not None else None
         except ContractError as e:  # RegistryError, or a document we cannot compile
-            self.metrics.observe_fetch(name, time.perf_counter() - started)
+            self._observe(name, started)
             return self._failed(key, previous, e)
-        self.metrics.observe_fetch(name, time.perf_counter() - started)
+        self._observe(name, started)
         if self.notes.forget(("outage", key)):
             self.notes.logger.info("registry answers again for %s@%s", one_line(name), track)
         now = self.clock()
@@ -72,6 +72,10 @@ class Loader:
                 return self.from_lock(key, now) or Missing(name, track, NEVER, "missing")
             return Missing(name, track, self.timing.missing_until(now), "missing")
         return entry
+
+    def _observe(self, name: str, started: float) -> None:
+        if self.sources.client is not None:  # lock only: nothing was fetched
+            self.metrics.observe_fetch(name, time.perf_counter() - started)
 
     def _choose(self, fetched: Document) -> Document:
         """The registry's document, unless it differs from the lock's and the lock wins."""
