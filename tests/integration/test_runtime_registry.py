@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -36,8 +37,10 @@ def lock_dir(tmp_path: Path) -> Path:
 
 
 def manager(registry: FakeRegistry, lock_dir: Path | None, **options: object) -> SchemaManager:
-    """A manager whose first refresh comes as late as the jitter allows (54 s of a 60 s TTL)."""
+    """A manager whose first refresh comes as late as the jitter allows (54 s of a 60 s TTL),
+    and that waits for the registry at start-up however loaded the machine is."""
     options.setdefault("rand", lambda: 0.999)
+    options.setdefault("refresh_timeout", 30)
     return SchemaManager(registry.url, lock_dir=lock_dir, **options)  # type: ignore[arg-type]
 
 
@@ -175,6 +178,19 @@ def test_thousand_concurrent_cold_calls_make_one_request_per_track(
     verdicts = asyncio.run(run())
     schemas.close_sync()
     assert verdicts.count(True) == 500 and verdicts.count(False) == 500
+    assert sorted(registry.paths()) == [V2_PATH.replace("v2", "v1"), V2_PATH]
+
+
+def test_thousand_threads_on_a_cold_cache_make_one_request_per_track(
+    fake_registry: StartRegistry, folder: Path
+) -> None:
+    registry = fake_registry(folder, latency_ms=50)
+    schemas = manager(registry, None)
+    payloads = [event(), event(source="bogus")] * 500
+    with ThreadPoolExecutor(max_workers=64) as pool:
+        verdicts = list(pool.map(lambda p: schemas.validate(FEEDBACK, p).is_valid, payloads))
+    schemas.close_sync()
+    assert verdicts == [True, False] * 500
     assert sorted(registry.paths()) == [V2_PATH.replace("v2", "v1"), V2_PATH]
 
 

@@ -64,7 +64,7 @@ def test_refresh_starts_at_eighty_percent_of_the_ttl_plus_jitter(
 
 
 def test_jitter_spreads_replicas_over_the_window() -> None:
-    times = [Timing(300, 60, 0.1, default_random()).refresh_at(0.0) for _ in range(200)]
+    times = [Timing(300, 60, 0.1, default_random()).refresh_at(0.0, 0.0) for _ in range(200)]
     assert all(240 <= t <= 270 for t in times)
     assert max(times) - min(times) > 20  # 200 replicas started together do not refresh together
     retries = [Timing(300, 60, 0.1, default_random()).retry_at(0.0) for _ in range(200)]
@@ -72,9 +72,7 @@ def test_jitter_spreads_replicas_over_the_window() -> None:
 
 
 def test_the_first_refresh_spreads_replicas_over_a_whole_period() -> None:
-    firsts = sorted(
-        Timing(300, 60, 0.1, default_random()).refresh_at(0.0, first=True) for _ in range(400)
-    )
+    firsts = sorted(Timing(300, 60, 0.1, default_random()).refresh_at(0.0) for _ in range(400))
     assert all(0 <= t <= 270 for t in firsts)
     per_minute = [sum(1 for t in firsts if m * 60 <= t < (m + 1) * 60) for m in range(4)]
     assert min(per_minute) > 50  # about 100 a minute in each of the first four minutes
@@ -176,3 +174,26 @@ def test_the_number_of_cached_schema_tracks_is_bounded(
     with pytest.raises(SchemaUnavailableError, match="no usable source"):
         schemas.validate("made.Up0", event(), fallback=None)  # cached: no new request
     assert fetched(client) == 3
+
+
+def test_a_key_that_failed_keeps_its_phase_when_the_registry_is_back(tmp_path: Path) -> None:
+    folder = telemetry_folder(tmp_path)
+    good = (folder / FEEDBACK / "v2.json").read_bytes()
+    clock = ManualClock()
+    draws = iter([0.5, 0.999, 0.0, 0.5])
+    schemas, _ = folder_manager(folder, clock, ttl=100, jitter=0.2, rand=lambda: next(draws))
+    schemas.validate(FEEDBACK, event())  # cold: period 90, the first refresh at 90 x 0.999
+    planned = clock.now + 89.91
+    assert schemas._entries[V2].next_check == pytest.approx(planned)
+    (folder / FEEDBACK / "v2.json").write_text("{ broken")
+    clock.advance(95)
+    schemas.validate(FEEDBACK, event())
+    settle(schemas)  # failed: retried after negative_ttl (60) x (1 + 0.2 x 0.0)
+    assert schemas._entries[V2].next_check == pytest.approx(clock.now + 60)
+    (folder / FEEDBACK / "v2.json").write_bytes(good)
+    clock.advance(60)
+    schemas.validate(FEEDBACK, event())
+    settle(schemas)  # back: whole periods (90) after the refresh that failed, not after now
+    entry = schemas._entries[V2]
+    assert entry.source == "registry"
+    assert entry.next_check == pytest.approx(planned + 2 * 90)  # at least half a period away

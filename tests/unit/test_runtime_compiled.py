@@ -91,3 +91,19 @@ def test_values_jsonschema_rs_cannot_hold_go_to_the_gate() -> None:
     schema = compiled(STAMPED)
     assert not schema.accepts({"at": {1, 2}}, False)
     assert schema.issues({"at": "2026-11-02T09:15:00Z"}) == []
+
+
+@pytest.mark.parametrize(
+    ("dialect", "valid"),
+    [
+        pytest.param("draft7", True, id="draft7-ignores-siblings-of-ref"),
+        pytest.param("2020-12", False, id="2020-12-applies-siblings-of-ref"),
+    ],
+)
+def test_a_schema_without_dollar_schema_is_read_in_the_default_dialect(
+    dialect: str, valid: bool
+) -> None:
+    document = {"$ref": "#/definitions/s", "definitions": {"s": {"type": "string"}}, "minLength": 5}
+    schema = CompiledSchema(document, label="test", formats=True, default_dialect=dialect)
+    assert schema.accepts("ab", False) is valid
+    assert (schema.issues("ab") == []) is valid

@@ -92,3 +92,61 @@ def test_mode_off_validates_and_fetches_nothing(tmp_path: Path) -> None:
     outcome = schemas.validate(FEEDBACK, event(utilisation=9))
     assert (outcome.is_valid, outcome.source, outcome.mode.value) == (True, "off", "off")
     assert client.stats.latencies == []
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        pytest.param(
+            b'{"queue_size": 12345678901234567890123}', 12345678901234567890123, id="long-int"
+        ),
+        pytest.param(b'{"queue_size": 1.5e3}', 1500.0, id="float"),
+        pytest.param('{"queue_size": 7}', 7, id="str"),
+        pytest.param(bytearray(b'{"queue_size": 7}'), 7, id="bytearray"),
+    ],
+)
+def test_bytes_parse_exactly_as_json_does(text: bytes | str, expected: object) -> None:
+    from registry_contract.runtime.manager import parse_payload
+
+    parsed = parse_payload(text)
+    assert parsed == {"queue_size": expected} and type(parsed["queue_size"]) is type(expected)
+
+
+def test_a_lone_surrogate_orjson_refuses_is_judged_as_the_gate_judges_it(
+    schemas: SchemaManager,
+) -> None:
+    text = json.dumps(event(coordinator_id="\\ud800")).replace("\\\\ud800", "\\ud800")
+    outcome = schemas.validate_json(FEEDBACK, text.encode())
+    assert outcome == schemas.validate(FEEDBACK, json.loads(text))
+    assert outcome.is_valid
+
+
+def test_the_hot_path_never_suspends_nor_calls_labels(
+    schemas: SchemaManager, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from prometheus_client.metrics import MetricWrapperBase
+
+    schemas.validate(FEEDBACK, event())  # load the schema
+    calls: list[object] = []
+    real = MetricWrapperBase.labels
+    monkeypatch.setattr(
+        MetricWrapperBase, "labels", lambda self, *a, **k: calls.append(a) or real(self, *a, **k)
+    )
+    for _ in range(100):
+        coroutine = schemas.validate_payload(FEEDBACK, event())
+        with pytest.raises(StopIteration) as done:  # finished without awaiting anything
+            coroutine.send(None)
+        assert done.value.value.is_valid
+        assert schemas.validate(FEEDBACK, event()).is_valid
+    assert calls == []
+
+
+def test_a_closed_manager_serves_what_it_has_and_says_why_it_cannot_fetch(tmp_path: Path) -> None:
+    from registry_contract.runtime import SchemaUnavailableError
+
+    schemas = SchemaManager(client=FolderClient(telemetry_folder(tmp_path)))
+    schemas.validate(FEEDBACK, event())
+    schemas.close_sync()
+    assert schemas.validate(FEEDBACK, event()).is_valid
+    with pytest.raises(SchemaUnavailableError, match="the manager is closed"):
+        schemas.validate("telemetry.RateAdjustment", {}, fallback=None)

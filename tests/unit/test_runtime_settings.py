@@ -8,7 +8,7 @@ import pytest
 
 from registry_contract.errors import ConfigError, ExitCode
 from registry_contract.runtime import Mode, RuntimeConfigError, SchemaManager
-from support.runtime_world import FEEDBACK, RATE, event, telemetry_lock
+from support.runtime_world import FEEDBACK, RATE, ROOT, event, telemetry_lock
 
 CONFIG = f"""\
 lock-dir: schemas-lock
@@ -47,6 +47,13 @@ def test_from_config_reads_the_runtime_section(config_path: Path) -> None:
     assert schemas.mode_for(FEEDBACK) is Mode.LOG and schemas.mode_for(RATE) is Mode.ENFORCE
     with schemas:
         assert schemas.validate(FEEDBACK, event()).source == "lock"
+
+
+def test_from_config_reads_the_default_dialect(config_path: Path) -> None:
+    assert SchemaManager.from_config(config_path, environ={}).settings.default_dialect == "draft7"
+    config_path.write_text(CONFIG.replace("lock-dir:", "default-dialect: 2020-12\nlock-dir:"))
+    schemas = SchemaManager.from_config(config_path, environ={})
+    assert schemas.settings.default_dialect == "2020-12"
 
 
 def test_environment_overrides_the_runtime_section(config_path: Path) -> None:
@@ -113,6 +120,7 @@ def test_a_bad_environment_override_is_a_config_error(
         pytest.param({"negative_ttl": float("nan")}, "negative_ttl=nan"),
         pytest.param({"jitter": 0.5}, "jitter=0.5 is not a fraction from 0 to 0.2"),
         pytest.param({"digest_mismatch": "newest"}, "digest_mismatch='newest'"),
+        pytest.param({"default_dialect": "draft-07"}, "default_dialect='draft-07' is not one of"),
     ],
 )
 def test_bad_settings_are_refused_at_construction(options: dict[str, object], message: str) -> None:
@@ -125,3 +133,12 @@ def test_an_unknown_mode_set_at_run_time_is_refused_and_changes_nothing() -> Non
     with pytest.raises(RuntimeConfigError, match="mode 'loud'"):
         schemas.set_mode("loud", FEEDBACK)
     assert schemas.mode_for(FEEDBACK) is Mode.SOFT
+
+
+def test_the_bundled_config_works_from_any_working_directory(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    with SchemaManager.from_config(ROOT / "registry-contract.yml", environ={}) as schemas:
+        resolved = schemas.get_schema_sync(FEEDBACK)
+    assert (resolved.source, resolved.track, resolved.version) == ("registry", "v2", 3)

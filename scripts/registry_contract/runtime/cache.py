@@ -29,6 +29,7 @@ class Entry:
     expires_at: float
     hot: Mapping[Mode, Iterator[int]] = field(repr=False)  # next() counts a hot-path call
     valid: dict[Mode, ValidationOutcome] = field(default_factory=dict, repr=False)
+    planned: float = math.nan  # the refresh it was scheduled for: its phase (NaN: none yet)
 
     def __post_init__(self) -> None:
         if self.valid:
@@ -50,7 +51,7 @@ class Entry:
     def served(self, *, until: float, deadline: float, source: str | None = None) -> Entry:
         """This entry checked again at `until` (NEVER: a load is running and will replace it),
         served by the hot path up to `deadline`, shown as `source`; the prebuilt outcomes are
-        kept unless the source changes."""
+        kept unless the source changes, and so is the phase (`planned`)."""
         if source is None or source == self.source:
             return replace(self, next_check=until, deadline=deadline)
         return replace(self, next_check=until, deadline=deadline, source=source, valid={})
@@ -82,16 +83,22 @@ class Timing:
         self.jitter = jitter
         self._rand = rand
 
-    def refresh_at(self, now: float, *, first: bool = False) -> float:
-        """One refresh period from now: between 80% and 80%+jitter of the TTL, never earlier,
-        so that a fleet's mean request rate stays below replicas x keys / (0.8 x TTL).
+    def refresh_at(self, now: float, phase: float = math.nan) -> float:
+        """The next refresh: one period (80% to 80%+jitter of the TTL, never less, so that a
+        fleet's mean request rate stays at or below replicas x keys / (0.8 x TTL)) after the
+        refresh planned at `phase`, and at least half a period from now.
 
-        The `first` refresh after a cold load comes at a random point of one period instead,
-        so that replicas started together (a deploy, a restart) refresh spread over the whole
-        period from then on, not in waves as wide as the jitter.
+        Without a phase (a cold load) it is a random point of one period, so that replicas
+        started together (a deploy, a restart) spread over the whole period. A key that
+        failed during an outage keeps its phase, so the outage does not line keys up.
         """
         period = self.ttl * (REFRESH_AT + self.jitter * self._rand())
-        return now + (period * self._rand() if first else period)
+        if math.isnan(phase):
+            return now + period * self._rand()
+        planned = phase + period
+        while planned < now + period / 2:
+            planned += period
+        return planned
 
     def retry_at(self, now: float) -> float:
         """After a failed fetch: negative_ttl, stretched by up to the jitter."""
@@ -139,7 +146,12 @@ class SchemaCache:
     def _refresh(self, key: Key) -> Future[None]:
         future = self._inflight.get(key)
         if future is None:
-            future = self._executor.submit(self._run, key)
+            try:
+                future = self._executor.submit(self._run, key)
+            except RuntimeError:  # shut down: the manager is closed, what is cached stays
+                future = Future()
+                future.set_result(None)
+                return future
             self._inflight[key] = future
         return future
 

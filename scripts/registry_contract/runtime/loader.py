@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import math
 import time
 from collections.abc import Callable, Iterator
 
@@ -29,6 +30,7 @@ class Loader:
         notes: OnceLog,
         *,
         formats: bool,
+        default_dialect: str,
         lock_wins: bool,
     ) -> None:
         self.sources = sources
@@ -37,6 +39,7 @@ class Loader:
         self.metrics = metrics
         self.notes = notes
         self.formats = formats
+        self.default_dialect = default_dialect
         self.lock_wins = lock_wins
         self.cache: SchemaCache | None = None  # set by the manager, which owns both
 
@@ -60,9 +63,9 @@ class Loader:
             doc = self._choose(fetched) if fetched is not None else None
             entry = self._entry(doc, previous, self.clock()) if doc is not None else None
         except ContractError as e:  # RegistryError, or a document we cannot compile
-            self.metrics.observe_fetch(name, time.perf_counter() - started)
+            self._observe(name, started)
             return self._failed(key, previous, e)
-        self.metrics.observe_fetch(name, time.perf_counter() - started)
+        self._observe(name, started)
         if self.notes.forget(("outage", key)):
             self.notes.logger.info("registry answers again for %s@%s", one_line(name), track)
         now = self.clock()
@@ -71,6 +74,10 @@ class Loader:
                 return self.from_lock(key, now) or Missing(name, track, NEVER, "missing")
             return Missing(name, track, self.timing.missing_until(now), "missing")
         return entry
+
+    def _observe(self, name: str, started: float) -> None:
+        if self.sources.client is not None:  # lock only: nothing was fetched
+            self.metrics.observe_fetch(name, time.perf_counter() - started)
 
     def _choose(self, fetched: Document) -> Document:
         """The registry's document, unless it differs from the lock's and the lock wins."""
@@ -94,18 +101,29 @@ class Loader:
     def _entry(self, doc: Document, previous: Cached | None, now: float) -> Entry:
         same = isinstance(previous, Entry) and previous.doc.digest == doc.digest
         compiled = previous.compiled if same and isinstance(previous, Entry) else self._compile(doc)
-        next_check = self.timing.refresh_at(now, first=not isinstance(previous, Entry))
+        phase = previous.planned if isinstance(previous, Entry) else math.nan
+        next_check = self.timing.refresh_at(now, phase)
         if doc.origin == "lock" and self.sources.client is None:
             next_check = NEVER
         expires = now + self.timing.ttl if doc.origin == "registry" else NEVER
         deadline = min(next_check, expires)
-        return Entry(doc, compiled, doc.origin, deadline, next_check, expires, self._hot(doc))
+        hot = self._hot(doc)
+        return Entry(
+            doc, compiled, doc.origin, deadline, next_check, expires, hot, planned=next_check
+        )
 
     def _compile(self, doc: Document) -> CompiledSchema:
         label = f"{doc.name}@{doc.track} v{doc.version} ({doc.origin})"
         refs = self.sources.refs
-        check_remote_refs(doc.document, set(refs) if refs is not None else set(), label)
-        return CompiledSchema(doc.document, label=label, formats=self.formats, refs=refs)
+        known = set(refs) if refs is not None else set()
+        check_remote_refs(doc.document, known, label, self.default_dialect)
+        return CompiledSchema(
+            doc.document,
+            label=label,
+            formats=self.formats,
+            refs=refs,
+            default_dialect=self.default_dialect,
+        )
 
     def _failed(self, key: Key, previous: Cached | None, error: ContractError) -> Cached:
         name, track = key

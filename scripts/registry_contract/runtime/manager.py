@@ -12,10 +12,14 @@ import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from concurrent.futures import Executor, Future, ThreadPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
+from dataclasses import replace
 from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
+import orjson
+
+from ..dialect import DEFAULT_DIALECT_NAME
 from ..registry.base import KnownDocument, RegistryClient
 from ..validation import Issue
 from .cache import NEVER, Cached, Entry, Key, Missing, SchemaCache, Timing, default_random
@@ -51,6 +55,9 @@ def _refuse_constant(name: str) -> Any:
 
 # One decoder, built once: json.loads with keyword arguments builds a new one per call.
 _DECODER = json.JSONDecoder(parse_constant=_refuse_constant)
+# Digits to "0", anything else to "x": a run of 19 zeros is an integer orjson would round.
+_DIGITS_TO_ZERO = bytes(48 if 48 <= b <= 57 else 120 for b in range(256))
+_LONG_RUN = b"0" * 19
 
 
 class SchemaManager:
@@ -78,6 +85,7 @@ class SchemaManager:
         tracks: Mapping[str, Iterable[str]] | None = None,
         digest_mismatch: str = "registry",
         formats: bool = True,
+        default_dialect: str = DEFAULT_DIALECT_NAME,
         metrics_registry: CollectorRegistry | None = None,
         clock: Callable[[], float] | None = None,
         rand: Callable[[], float] | None = None,
@@ -99,6 +107,7 @@ class SchemaManager:
             lock_dir=lock_dir,
             digest_mismatch=digest_mismatch,
             formats=formats,
+            default_dialect=default_dialect,
         )
         self._clock = clock or time.monotonic
         self._notes = OnceLog()
@@ -110,7 +119,9 @@ class SchemaManager:
         lock = open_lock(self.settings.lock_dir, self._notes)
         self._own_client = client is None  # a client passed in is the caller's to close
         if client is None and registry is not None:
-            client = _build_client(registry, api, self._known, environ)
+            client = _build_client(
+                registry, api, self._known, environ, self.settings.default_dialect
+            )
         self._sources = Sources(client, lock)
         self._own_executor = executor is None
         self._executor = executor or ThreadPoolExecutor(
@@ -129,10 +140,12 @@ class SchemaManager:
             self.metrics,
             self._notes,
             formats=self.settings.formats,
+            default_dialect=self.settings.default_dialect,
             lock_wins=self.settings.digest_mismatch == "lock",
         )
         self._cache = SchemaCache(self._loader.load, self._executor)
         self._loader.cache = self._cache
+        self._closed = False
         self._entries = self._cache.entries
 
     @classmethod
@@ -146,8 +159,11 @@ class SchemaManager:
         environ = overrides.get("environ")
         config = load_config(Path(path), os.environ if environ is None else environ)
         settings: dict[str, Any] = settings_from_config(config)
-        if config.registry.url:
-            settings["registry"] = config.registry
+        registry = config.registry
+        if registry.url:
+            if registry.api == "static" and "://" not in registry.url:  # a folder, as the gate
+                registry = replace(registry, url=str(config.root / registry.url))  # reads it
+            settings["registry"] = registry
         settings.update(overrides)
         return cls(**settings)
 
@@ -171,6 +187,7 @@ class SchemaManager:
 
     def close_sync(self) -> None:
         """Stop refreshing and close the registry client it built; cached schemas stay usable."""
+        self._closed = True
         if self._own_executor:
             self._executor.shutdown(wait=False, cancel_futures=True)
         if self._own_client:
@@ -494,13 +511,15 @@ class SchemaManager:
         locked = self._loader.from_lock(key, self._clock())
         if locked is not None:
             return self._cache.store_if_absent(key, locked)
+        why = f"the registry did not answer within {self.settings.refresh_timeout:g} s"
+        if self._closed:
+            why = "the manager is closed"
         return Missing(
             key[0],
             key[1],
             self._clock(),
             "unavailable",
-            f"the registry did not answer within {self.settings.refresh_timeout:g} s and the "
-            f"lock has no {key[0]}@{key[1]}",
+            f"{why} and the lock has no {key[0]}@{key[1]}",
         )
 
     def _known(self, name: str, track: str) -> KnownDocument | None:
@@ -540,7 +559,17 @@ class SchemaManager:
 
 
 def parse_payload(data: bytes | str) -> Any:
-    """A payload's JSON text, parsed; PayloadParseError names the reason in one line."""
+    """A payload's JSON text, parsed; PayloadParseError names the reason in one line.
+
+    orjson parses about three times faster than json, and exactly as json does except that it
+    rounds integers of 19 digits or more to floats (those go to json) and refuses what json
+    takes (a lone surrogate: json then parses it). NaN and Infinity are refused by both.
+    """
+    if isinstance(data, bytes) and _LONG_RUN not in data.translate(_DIGITS_TO_ZERO):
+        try:
+            return orjson.loads(data)
+        except orjson.JSONDecodeError:
+            pass  # json parses what orjson refuses, or says why not
     try:
         text = data.decode() if isinstance(data, bytes | bytearray) else data
         return _DECODER.decode(text)
@@ -572,6 +601,7 @@ def _build_client(
     api: str,
     known: Callable[[str, str], KnownDocument | None],
     environ: Mapping[str, str] | None,
+    default_dialect: str,
 ) -> RegistryClient:
     from ..config import RegistryConfig
     from ..registry import build_registry_client
@@ -585,4 +615,5 @@ def _build_client(
         known=known,
         etags=EtagCache(None),  # in memory: a service's replicas do not share a cache file
         environ=environ,
+        default_dialect=default_dialect,
     )

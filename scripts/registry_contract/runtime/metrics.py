@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import logging
 import threading
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
@@ -91,7 +92,7 @@ class RuntimeMetrics:
         try:
             import prometheus_client
         except ImportError:
-            notes.say("metrics-off", 30, OFF_MESSAGE)
+            notes.say("metrics-off", logging.WARNING, OFF_MESSAGE)
             return
         self.enabled = True
         self.registry = registry if registry is not None else prometheus_client.CollectorRegistry()

@@ -9,8 +9,6 @@ from typing import Any
 
 from ..errors import ConfigError, ContractError, ExitCode
 
-SOURCES = ("registry", "lock", "stale")
-
 
 class Mode(enum.StrEnum):
     """What the manager does with a payload: the rollout phases 2 to 4, or nothing."""

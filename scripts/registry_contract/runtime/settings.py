@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from ..dialect import DEFAULT_DIALECT_NAME, DIALECT_BY_NAME
 from .model import Mode, RuntimeConfigError
 
 if TYPE_CHECKING:
@@ -32,6 +33,7 @@ class RuntimeSettings:
     lock_dir: Path | None = None
     digest_mismatch: str = "registry"
     formats: bool = True
+    default_dialect: str = DEFAULT_DIALECT_NAME
 
     def tracks_of(self, name: str) -> tuple[str, ...]:
         return self.tracks.get(name, DEFAULT_TRACKS)
@@ -62,6 +64,7 @@ def check_settings(
     lock_dir: Path | str | None,
     digest_mismatch: str,
     formats: bool,
+    default_dialect: str = DEFAULT_DIALECT_NAME,
 ) -> RuntimeSettings:
     """RuntimeSettings from plain values, refusing any that would misbehave at run time."""
     for key, value in (
@@ -85,6 +88,12 @@ def check_settings(
             f"{', '.join(DIGEST_WINNERS)}",
             hint="say which document wins when the registry's differs from the lock's",
         )
+    if default_dialect not in DIALECT_BY_NAME:
+        raise RuntimeConfigError(
+            f"runtime setting default_dialect={default_dialect!r} is not one of "
+            f"{', '.join(DIALECT_BY_NAME)}",
+            hint="name the JSON Schema draft of schemas that have no $schema",
+        )
     return RuntimeSettings(
         ttl=float(ttl),
         mode=parse_mode(mode, "runtime.mode"),
@@ -97,6 +106,7 @@ def check_settings(
         lock_dir=Path(lock_dir) if lock_dir is not None else None,
         digest_mismatch=digest_mismatch,
         formats=bool(formats),
+        default_dialect=default_dialect,
     )
 
 
@@ -115,4 +125,5 @@ def settings_from_config(config: Config) -> dict[str, object]:
         "lock_dir": runtime.lock_dir or config.lock_dir,
         "digest_mismatch": runtime.digest_mismatch,
         "formats": config.formats,
+        "default_dialect": config.default_dialect,
     }
