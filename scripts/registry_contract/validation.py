@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urldefrag
@@ -237,14 +237,20 @@ def base_dialect(schema: Any, default_dialect: str, documents: Mapping[str, Any]
 
 def build_locked_refs(lock: Lock) -> LockedRefs:
     """Every locked schema that has an `$id` (`id` in draft 4), and nothing fetched on demand."""
+    return locked_refs_of(
+        lock.schema(name, track) for name, tracks in lock.entries.items() for track in tracks
+    )
+
+
+def locked_refs_of(documents: Iterable[Any]) -> LockedRefs:
+    """The documents that have an `$id` (`id` in draft 4), by it: what the lock holds (or will
+    hold, when `lock` checks what it is about to write)."""
     pairs = []
-    for name, tracks in lock.entries.items():
-        for track in tracks:
-            document = lock.schema(name, track)
-            if isinstance(document, dict):
-                identifier = document.get("$id", document.get("id"))
-                if isinstance(identifier, str):
-                    pairs.append((identifier, document))
+    for document in documents:
+        if isinstance(document, dict):
+            identifier = document.get("$id", document.get("id"))
+            if isinstance(identifier, str):
+                pairs.append((identifier, document))
     return LockedRefs(pairs)
 
 

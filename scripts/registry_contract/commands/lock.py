@@ -94,19 +94,15 @@ def _refresh(config: Config, args: argparse.Namespace) -> int:
 def _refuse_remote_refs(config: Config, documents: Documents) -> None:
     """Refuse, before writing, a schema whose `$ref` leaves the lock, as the gate would."""
     from ..errors import RegistryError
-    from ..validation import check_remote_refs
+    from ..validation import check_remote_refs, locked_refs_of
 
-    known = {  # as the gate's build_locked_refs: an empty fragment dropped
-        d["$id"].rstrip("#")
-        for tracks in documents.values()
-        for _, d in tracks.values()
-        if isinstance(d, dict) and isinstance(d.get("$id"), str)
-    }
+    # What the gate's build_locked_refs will find in the lock being written.
+    known = set(locked_refs_of(d for tracks in documents.values() for _, d in tracks.values()))
     for name, tracks in documents.items():
         for track, (_, document) in tracks.items():
             label = f"{config.lock_dir / name / track}.json ({name}@{track})"
             try:
-                check_remote_refs(document, known, label)
+                check_remote_refs(document, known, label, config.default_dialect)
             except LockError as e:
                 raise RegistryError(e.message, hint=e.hint) from e
             except RecursionError as e:
