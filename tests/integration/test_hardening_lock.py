@@ -575,3 +575,63 @@ def test_a_folder_registry_refuses_a_schema_file_that_would_block_or_never_end(
     expected = "larger than 5 MiB" if kind == "oversize" else "not a regular file"
     assert f"{target}: {expected}" in one_error_line(err)
     assert read_lock_files(root / "schemas-lock") == before
+
+
+def deep_schema(depth: int) -> str:
+    """A schema whose `properties` nest `depth` times: 2 * depth + 1 levels of JSON."""
+    return '{"properties": {"a": ' * depth + "{}" + "}}" * depth
+
+
+@pytest.mark.parametrize(
+    ("depth", "message"),
+    [
+        pytest.param(
+            70, "the schema of shop.Order@v2 is nested more than 128 levels deep", id="141"
+        ),
+        pytest.param(400, "the schema of shop.Order@v2 is nested more than 128 levels", id="801"),
+        pytest.param(2_500, "response is not valid JSON (maximum recursion", id="5,001"),
+        pytest.param(50_000, "response is not valid JSON (maximum recursion", id="100,001"),
+    ],
+)
+def test_lock_refuses_a_registry_schema_deeper_than_verify_accepts_and_keeps_the_old_lock(
+    locked: tuple[FakeRegistry, Path], cli: Cli, depth: int, message: str
+) -> None:
+    registry, root = locked
+    before = read_lock_files(root / "schemas-lock")
+    envelope = '{"name": "shop.Order", "track": "v2", "version": 2, "schema": %s}'
+    registry.fault("body", ORDER_V2, body=envelope % deep_schema(depth))
+    for argv in (["lock"], ["lock", "--check"], ["drift"], ["gate", "--require-registry"]):
+        code, out, err = cli(*argv)
+        assert code == 3, (argv, out, err)
+        assert f"{registry.url}{ORDER_V2}: {message}" in one_error_line(err)
+    code, out, _ = cli("gate")  # the live gate degrades to the lock
+    assert code == 0
+    assert f"warning  registry: {registry.url}{ORDER_V2}: {message}" in out
+    code, out, _ = cli("doctor")
+    assert code == 1
+    assert f"❌ registry reachable: {registry.url}{ORDER_V2}: {message}" in out
+    assert read_lock_files(root / "schemas-lock") == before
+    assert cli("verify")[0] == 0
+
+
+@pytest.mark.parametrize("api", ["static", "folder"])
+def test_a_static_registry_schema_deeper_than_verify_accepts_is_refused_at_lock_time(
+    registry_folder: Path,
+    fake_registry: Callable[..., FakeRegistry],
+    project: Callable[..., Path],
+    cli: Cli,
+    api: str,
+) -> None:
+    url = str(registry_folder) if api == "folder" else fake_registry(api="static").url
+    root = project({"api": "static", "url": url})
+    assert cli("lock")[0] == 0
+    before = read_lock_files(root / "schemas-lock")
+    target = registry_folder / "shop.Order" / "v2.json"
+    target.write_text(deep_schema(100))
+    code, out, err = cli("lock")
+    assert code == 3, (out, err)
+    where = target if api == "folder" else f"{url}/shop.Order/v2.json"
+    assert f"{where}: the schema of shop.Order@v2 is nested more than 128 levels deep" in (
+        one_error_line(err)
+    )
+    assert read_lock_files(root / "schemas-lock") == before

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol
 
 from ..errors import RegistryError
-from ..lockfile import canonical_json, sha256_hex
+from ..lockfile import MAX_SCHEMA_DEPTH, canonical_json, sha256_hex, too_deep
 
 if TYPE_CHECKING:
     from ..lockfile import Lock
@@ -136,6 +136,11 @@ def check_schema_document(document: Any, url: str, name: str, track: str) -> dic
             f"{where} is a JSON {type(document).__name__}, not an object",
             hint="publish a JSON Schema object to the registry",
         )
+    if _nested_too_deeply(document):
+        raise RegistryError(
+            f"{where} is nested more than {MAX_SCHEMA_DEPTH} levels deep, which the lock refuses",
+            hint="flatten the schema in the registry (use $defs); the lock was not changed",
+        )
     dialect = document.get("$schema", DEFAULT_DIALECT)
     if not is_known_dialect(str(dialect)):
         raise RegistryError(
@@ -156,6 +161,15 @@ def check_schema_document(document: Any, url: str, name: str, track: str) -> dic
             hint="fix the schema in the registry; the lock was not changed",
         )
     return document
+
+
+def _nested_too_deeply(document: dict[str, Any]) -> bool:
+    """Whether the lock would refuse this document (`verify` runs too_deep on its file): the
+    C encoder keeps the nesting of the canonical bytes, and stops at Python's recursion limit."""
+    try:
+        return too_deep(json.dumps(document).encode())
+    except (RecursionError, ValueError):  # ValueError: a circular structure, which JSON has not
+        return True
 
 
 def warm_up_schema_checks() -> None:
