@@ -15,6 +15,7 @@ import requests
 
 from . import __version__
 from .errors import ContractError, ExitCode, UsageError
+from .redact import check_credential
 
 MAX_PAGES = 100  # 10,000 items at 100 per page: a bound, not a limit anyone should reach
 _REPOSITORY = re.compile(r"[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+")
@@ -61,6 +62,7 @@ class GitHubClient:
                 f"GITHUB_REPOSITORY {repository!r} is not OWNER/NAME",
                 hint="run inside GitHub Actions or set GITHUB_REPOSITORY",
             )
+        check_credential("GITHUB_TOKEN (or GH_TOKEN)", token)
         self.api_url = api_url.rstrip("/")
         self.repository = repository
         self.session = session or requests.Session()

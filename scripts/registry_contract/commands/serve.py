@@ -55,6 +55,7 @@ def _stop(signum: int, frame: FrameType | None) -> None:
 def run(args: argparse.Namespace) -> int:
     from ..errors import UsageError
     from ..lockfile import load_intact_lock
+    from ..redact import check_credential
     from ..registry.auth import is_loopback
     from ..registry.serve import LockServer, LockSnapshot
     from ..registry.serve_auth import ServerAuth
@@ -65,6 +66,12 @@ def run(args: argparse.Namespace) -> int:
             "--writable needs --api confluent or both", hint="the core API is read-only"
         )
     password = os.environ.get("REGISTRY_PASSWORD") or None
+    for name, value in (
+        ("--token", args.token),
+        ("--username", args.username),
+        ("REGISTRY_PASSWORD", password if args.username else None),
+    ):
+        check_credential(name, value)  # before anything could quote it
     if args.username and not password:
         raise UsageError(
             "--username needs the password in the REGISTRY_PASSWORD environment variable",
