@@ -15,6 +15,7 @@ import requests
 
 from . import __version__
 from .errors import ContractError, ExitCode, UsageError
+from .lockfile import public_url
 from .redact import check_credential
 
 MAX_PAGES = 100  # 10,000 items at 100 per page: a bound, not a limit anyone should reach
@@ -93,6 +94,7 @@ class GitHubClient:
     ) -> requests.Response:
         """Send one call, waiting out rate limits and server errors a bounded number of times."""
         url = path if path.startswith(self.api_url + "/") else self.api_url + path
+        shown = public_url(url)  # GITHUB_API_URL or a Link header may carry credentials
         for attempt in range(self.max_retries + 1):
             try:
                 response = self.session.request(
@@ -103,7 +105,7 @@ class GitHubClient:
                     self.sleep(2.0**attempt)
                     continue
                 raise GitHubError(
-                    f"GitHub API {method} {url}: {type(e).__name__}",
+                    f"GitHub API {method} {shown}: {type(e).__name__}",
                     hint="check GITHUB_API_URL and the runner's network",
                 ) from e
             wait = self._retry_wait(response, attempt)
@@ -112,7 +114,7 @@ class GitHubClient:
             self.sleep(wait)
         if response.ok or response.status_code in allow:
             return response
-        raise _error(method, url, response)
+        raise _error(method, shown or "", response)
 
     def _retry_wait(self, response: requests.Response, attempt: int) -> float | None:
         """Seconds to wait before retrying, or None when this answer is final."""
@@ -123,31 +125,35 @@ class GitHubClient:
         wait = _header_wait(response)
         return wait if wait <= self.max_wait else None
 
-    def paginate(self, path: str, params: Mapping[str, Any] | None = None) -> Iterator[Any]:
-        """Every item of a list endpoint, following the Link header's rel="next"."""
+    def paginate(
+        self, path: str, params: Mapping[str, Any] | None = None, *, key: str
+    ) -> Iterator[dict[str, Any]]:
+        """Every item of a list endpoint (each an object with `key`), following the Link
+        header's rel="next"."""
         url: str | None = self.api_url + path
         query: Mapping[str, Any] | None = {"per_page": 100, **(params or {})}
         for _ in range(MAX_PAGES):
             if url is None:
                 return
             response = self.request("GET", url, params=query)
-            items = response.json()
+            items = _json(response)
             if not isinstance(items, list):
                 raise GitHubError(
-                    f"GitHub API GET {url}: expected a list, got {type(items).__name__}"
+                    f"{_where(response)}: expected a list, got {type(items).__name__}"
                 )
-            yield from items
+            yield from (_object(response, item, key) for item in items)
             url, query = response.links.get("next", {}).get("url"), None
             if url is not None and not url.startswith(self.api_url + "/"):
                 raise GitHubError(
-                    f"GitHub API GET {path}: the next page {url} is outside {self.api_url}",
+                    f"GitHub API GET {path}: the next page {public_url(url)} is outside "
+                    f"{public_url(self.api_url)}",
                     hint="check GITHUB_API_URL (Enterprise: https://HOST/api/v3)",
                 )
 
     # Comments: one sticky comment per marker (a hidden HTML comment at the start of the body).
 
     def find_comment(self, number: int, marker: str) -> dict[str, Any] | None:
-        for comment in self.paginate(f"{self.repo_path}/issues/{number}/comments"):
+        for comment in self.paginate(f"{self.repo_path}/issues/{number}/comments", key="id"):
             if str(comment.get("body") or "").lstrip().startswith(marker):
                 return dict(comment)
         return None
@@ -177,7 +183,7 @@ class GitHubClient:
 
     def find_issue(self, label: str) -> dict[str, Any] | None:
         params = {"labels": label, "state": "open"}
-        for issue in self.paginate(f"{self.repo_path}/issues", params):
+        for issue in self.paginate(f"{self.repo_path}/issues", params, key="number"):
             if "pull_request" not in issue:  # the issues API lists pull requests too
                 return dict(issue)
         return None
@@ -217,14 +223,14 @@ class GitHubClient:
     # Pull requests: one open pull request per head branch and base.
 
     def pull_request(self, number: int) -> dict[str, Any]:
-        data = self.request("GET", f"{self.repo_path}/pulls/{number}").json()
-        return dict(data)
+        response = self.request("GET", f"{self.repo_path}/pulls/{number}")
+        return _object(response, _json(response), "head")
 
     def upsert_pull_request(self, head: str, base: str, title: str, body: str) -> Upserted:
         """Open a pull request from `head` into `base`, or update the open one's title and body."""
         owner = self.repository.split("/")[0]
         params = {"head": f"{owner}:{head}", "base": base, "state": "open"}
-        pull = next(iter(self.paginate(f"{self.repo_path}/pulls", params)), None)
+        pull = next(iter(self.paginate(f"{self.repo_path}/pulls", params, key="number")), None)
         if pull is None:
             payload = {"title": title, "head": head, "base": base, "body": body}
             return _upserted(
@@ -239,8 +245,34 @@ class GitHubClient:
 
 
 def _upserted(action: Any, response: requests.Response, key: str = "number") -> Upserted:
-    data = response.json()
-    return Upserted(action, data.get(key), data.get("html_url"))
+    data = _object(response, _json(response), key)
+    return Upserted(action, data[key], data.get("html_url"))
+
+
+def _where(response: requests.Response) -> str:
+    method = response.request.method if response.request is not None else "GET"
+    return f"GitHub API {method} {public_url(response.url)}"
+
+
+def _json(response: requests.Response) -> Any:
+    """The answer's JSON: anything else (a proxy's HTML page) is a GitHubError, not a crash."""
+    try:
+        return response.json()
+    except (ValueError, RecursionError) as e:  # RecursionError: nested too deeply
+        raise GitHubError(
+            f"{_where(response)}: the answer (HTTP {response.status_code}) is not JSON",
+            hint="check GITHUB_API_URL (Enterprise: https://HOST/api/v3) and the network path",
+        ) from e
+
+
+def _object(response: requests.Response, data: Any, key: str) -> dict[str, Any]:
+    """`data` when it is an object holding `key`, as GitHub's answers are."""
+    if not isinstance(data, dict) or key not in data:
+        raise GitHubError(
+            f"{_where(response)}: unexpected answer, expected an object with {key!r}",
+            hint="check GITHUB_API_URL (Enterprise: https://HOST/api/v3)",
+        )
+    return data
 
 
 def _rate_limited(response: requests.Response) -> bool:
@@ -274,7 +306,7 @@ def _header_wait(response: requests.Response) -> float:
 def _message(response: requests.Response) -> str:
     try:
         data = response.json()
-    except ValueError:
+    except (ValueError, RecursionError):
         return response.text[:200]
     return str(data.get("message", "")) if isinstance(data, dict) else ""
 

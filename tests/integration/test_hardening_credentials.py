@@ -1,10 +1,12 @@
 """Credentials that cannot go into an HTTP header (a line break, a control or non-Latin-1
 character) are refused with exit 2 and never printed: the GitHub token of the commands that
-post to GitHub, and the development server's token, user name and password."""
+post to GitHub, and the development server's token, user name and password. URLs that carry
+credentials are printed without them, in errors and in --debug tracebacks."""
 
 from __future__ import annotations
 
 import os
+import socket
 import subprocess
 import sys
 from collections.abc import Callable, Iterator
@@ -13,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from support.fake_github import FakeGitHub
+from support.fake_registry import FakeRegistry
 
 Cli = Callable[..., tuple[int, str, str]]
 ROOT = Path(__file__).resolve().parents[2]
@@ -99,3 +102,80 @@ def test_serve_refuses_a_credential_that_cannot_go_into_a_header_without_printin
     else:
         code, out, err = serve("--username", "dev", env={"REGISTRY_PASSWORD": value})
     assert_refused_unprinted(code, out, err, name, value)
+
+
+PASSWORD = "Pa55-W0rd_*secret*"
+QUERY_TOKEN = "T0ken-V4lue_*secret*"
+
+
+def assert_no_url_secret(out: str, err: str) -> None:
+    for secret in (PASSWORD, QUERY_TOKEN):
+        assert secret not in out and secret not in err
+
+
+def test_debug_tracebacks_show_no_credentials_of_the_urls_in_library_errors(
+    fake_registry: Callable[..., FakeRegistry], project: Callable[..., Path], cli: Cli
+) -> None:
+    registry = fake_registry()
+    project({"api": "core", "url": registry.url}, schemas={"shop.Order": None})
+    with socket.socket() as probe:  # a port nobody listens on
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    target = f"http://user:{PASSWORD}@127.0.0.1:{port}/x?token={QUERY_TOKEN}&path="
+    registry.fault("redirect", to=target)
+    code, out, err = cli("lock", "--debug")
+    assert code == 3, (out, err)
+    assert "Traceback (most recent call last)" in err
+    assert "Max retries exceeded with url: /x?token=***&path=/schemas/" in err  # urllib3's
+    assert err.startswith(f"registry-contract: error: http://127.0.0.1:{port}/x?token=***&path=")
+    assert_no_url_secret(out, err)
+
+
+@pytest.mark.parametrize("debug", [[], ["--debug"]])
+def test_github_errors_show_no_credentials_of_the_api_url(
+    github: FakeGitHub,
+    example: Path,
+    cli: Cli,
+    monkeypatch: pytest.MonkeyPatch,
+    debug: list[str],
+) -> None:
+    host = github.url.split("://", 1)[1]
+    monkeypatch.setenv("GITHUB_API_URL", f"http://user:{PASSWORD}@{host}?token={QUERY_TOKEN}")
+    monkeypatch.setenv("GITHUB_TOKEN", "ghs_plainToken0123456789")
+    (example / "body.md").write_text("drift")
+    argv = ["pr", "--head", "refresh", "--base", "main", "--title", "t", "--body-file", "body.md"]
+    code, out, err = cli(*debug, *argv)
+    assert code == 3, (out, err)
+    first = err.splitlines()[0]
+    assert first.startswith(f"registry-contract: error: GitHub API GET http://{host}?token=***")
+    assert "answered 404" in first
+    assert (len(err.splitlines()) == 1) is not bool(debug)
+    assert_no_url_secret(out, err)
+
+
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [
+        pytest.param(b"<html>proxy login</html>", "the answer (HTTP 200) is not JSON", id="html"),
+        pytest.param(b"[" * 100_000, "the answer (HTTP 200) is not JSON", id="deep"),
+        pytest.param(
+            b'["a", "b"]', "unexpected answer, expected an object with 'number'", id="shape"
+        ),
+    ],
+)
+def test_a_github_answer_that_is_not_what_github_sends_is_an_error_not_a_crash(
+    github: FakeGitHub,
+    example: Path,
+    cli: Cli,
+    monkeypatch: pytest.MonkeyPatch,
+    body: bytes,
+    message: str,
+) -> None:
+    monkeypatch.setenv("GITHUB_TOKEN", "ghs_plainToken0123456789")
+    github.fault("status", "/repos/*/pulls", method="GET", status=200, body=body)
+    (example / "body.md").write_text("drift")
+    argv = ["pr", "--head", "refresh", "--base", "main", "--title", "t", "--body-file", "body.md"]
+    code, out, err = cli(*argv)
+    assert code == 3, (out, err)
+    assert f"GitHub API GET {github.url}/repos/{REPO}/pulls" in err and message in err
+    assert err.count("\n") == 1 and "internal error" not in err
