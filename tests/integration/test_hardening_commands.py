@@ -59,3 +59,42 @@ def test_lock_and_verify_keep_a_hostile_folder_name_on_one_line(
     assert err.count("\n") == 1 and err.startswith("note: replacing ")
     assert "proj\\n::error::forged\\r::warning::also\\u2028x" in err
     assert_lines_safe(out, err)
+
+
+def test_compat_refuses_a_schema_file_larger_than_any_schema_unread(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, cli: Cli
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "old.json").write_text('{"type": "object"}')
+    with (tmp_path / "huge.json").open("wb") as handle:  # sparse: 2 GiB, no disk used
+        handle.truncate(2 * 2**30)
+    code, out, err = cli("compat", "old.json", "huge.json")
+    assert (code, out) == (2, "")
+    assert err == (
+        "registry-contract: error: huge.json: larger than 5 MiB, not a schema; pass a JSON "
+        "Schema file, or NAME@TRACK for a locked schema\n"
+    )
+
+
+@pytest.mark.parametrize("body", ["/dev/zero", "huge.md"])
+def test_pr_refuses_a_body_file_larger_than_github_takes_before_any_request(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, cli: Cli, body: str
+) -> None:
+    from support.fake_github import FakeGitHub
+
+    monkeypatch.chdir(tmp_path)
+    with (tmp_path / "huge.md").open("wb") as handle:
+        handle.truncate(2 * 2**30)
+    with FakeGitHub() as github:
+        for name, value in {
+            "GITHUB_API_URL": github.url,
+            "GITHUB_REPOSITORY": "acme/shop",
+            "GITHUB_TOKEN": "ghs_plainToken0123456789",
+        }.items():
+            monkeypatch.setenv(name, value)
+        argv = ["--head", "refresh", "--base", "main", "--title", "t", "--body-file", body]
+        code, out, err = cli("pr", *argv)
+        assert github.requests == []
+    assert (code, out) == (2, "")
+    assert err.startswith(f"registry-contract: error: {body}: larger than 1024 KiB")
+    assert err.count("\n") == 1

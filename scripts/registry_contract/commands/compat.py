@@ -13,6 +13,7 @@ from ..text import emit, excerpt, one_line
 from ._common import command_line, emit_result, load_config_from
 
 HELP = "check two schema versions for compatibility, with rule ids and witness payloads"
+SCHEMA_LIMIT = 5 * 2**20  # bytes, as the registry clients' MAX_BODY: no schema is larger
 _LOCKED = re.compile(r"(?P<name>[A-Za-z0-9._-]+)@(?P<track>[A-Za-z0-9._-]+)")
 
 
@@ -79,16 +80,7 @@ def _config_level(args: argparse.Namespace) -> str:
 def _load(args: argparse.Namespace, spec: str) -> Any:
     path = Path(spec)
     if path.is_file():
-        try:
-            text = path.read_text(encoding="utf-8")
-            if path.suffix.lower() in (".yaml", ".yml"):
-                from ..yamlio import load_yaml
-
-                return load_yaml(text)
-            return json.loads(text)
-        except Exception as e:  # JSONDecodeError, YAMLError, UnicodeDecodeError, OSError
-            first = str(e).splitlines()[0] if str(e) else type(e).__name__
-            raise UsageError(f"{path}: not a readable JSON/YAML schema ({first})") from e
+        return _parse_file(path, _read_schema_file(path))
     match = _LOCKED.fullmatch(spec)
     if match is None:
         raise UsageError(f"{spec}: no such file, and not NAME@TRACK", hint="check the argument")
@@ -115,3 +107,30 @@ def render_verdict(old: str, new: str, verdict: Any) -> str:
             witness = json.dumps(change.witness, sort_keys=True, default=str)
             lines.append(f"           witness: {excerpt(witness)}")
     return "\n".join(lines) + "\n"
+
+
+def _read_schema_file(path: Path) -> bytes:
+    try:
+        with path.open("rb") as handle:
+            data = handle.read(SCHEMA_LIMIT + 1)
+    except OSError as e:
+        raise UsageError(f"{path}: cannot read ({e.strerror})", hint="check the path") from e
+    if len(data) > SCHEMA_LIMIT:
+        raise UsageError(
+            f"{path}: larger than {SCHEMA_LIMIT // 2**20} MiB, not a schema",
+            hint="pass a JSON Schema file, or NAME@TRACK for a locked schema",
+        )
+    return data
+
+
+def _parse_file(path: Path, data: bytes) -> Any:
+    try:
+        text = data.decode("utf-8")
+        if path.suffix.lower() in (".yaml", ".yml"):
+            from ..yamlio import load_yaml
+
+            return load_yaml(text)
+        return json.loads(text)
+    except Exception as e:  # JSONDecodeError, YAMLError, UnicodeDecodeError, RecursionError
+        first = str(e).splitlines()[0] if str(e) else type(e).__name__
+        raise UsageError(f"{path}: not a readable JSON/YAML schema ({first})") from e

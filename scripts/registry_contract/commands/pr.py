@@ -7,6 +7,7 @@ import os
 from pathlib import Path
 
 HELP = "open the pull request from --head into --base, or update the open one's title and body"
+BODY_LIMIT = 1024 * 1024  # bytes; GitHub takes 65,536 characters
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -31,9 +32,17 @@ def run(args: argparse.Namespace) -> int:
             hint="set GITHUB_TOKEN and give the job `pull-requests: write`",
         )
     try:
-        body = Path(args.body_file).read_text("utf-8")
+        with Path(args.body_file).open("rb") as handle:
+            data = handle.read(BODY_LIMIT + 1)
     except OSError as e:
         raise UsageError(f"{args.body_file}: cannot read the body ({e.strerror})") from e
+    if len(data) > BODY_LIMIT:  # /dev/zero, or a file no pull request body could hold
+        raise UsageError(
+            f"{args.body_file}: larger than {BODY_LIMIT // 1024} KiB, more than GitHub takes "
+            "as a pull request body",
+            hint="pass the Markdown written by `registry-contract drift --format markdown`",
+        )
+    body = data.decode("utf-8", errors="replace")
     client = GitHubClient(env.api_url, env.token, env.repository)
     done = client.upsert_pull_request(args.head, args.base, args.title, body)
     said = f"registry-contract: pull request #{done.number} {done.action}: {done.url or ''}"
