@@ -520,7 +520,7 @@ def test_a_registry_answer_nested_too_deeply_is_a_registry_error(
     registry.fault("body", ORDER_V2, body=body + "}")
     code, out, err = cli("lock")
     assert code == 3, (out, err)
-    assert f"{registry.url}{ORDER_V2}: response is not valid JSON (maximum recursion" in (
+    assert f"{registry.url}{ORDER_V2}: the schema of shop.Order@v2 is nested more than 128" in (
         one_error_line(err)
     )
     assert read_lock_files(root / "schemas-lock") == before
@@ -586,20 +586,19 @@ def deep_schema(depth: int) -> str:
 
 
 @pytest.mark.parametrize(
-    ("depth", "message"),
+    "depth",
     [
-        pytest.param(
-            70, "the schema of shop.Order@v2 is nested more than 128 levels deep", id="141"
-        ),
-        pytest.param(400, "the schema of shop.Order@v2 is nested more than 128 levels", id="801"),
-        pytest.param(2_500, "response is not valid JSON (maximum recursion", id="5,001"),
-        pytest.param(50_000, "response is not valid JSON (maximum recursion", id="100,001"),
+        pytest.param(70, id="141-levels"),
+        pytest.param(400, id="801"),
+        pytest.param(2_500, id="5,001"),
+        pytest.param(50_000, id="100,001"),
     ],
 )
 def test_lock_refuses_a_registry_schema_deeper_than_verify_accepts_and_keeps_the_old_lock(
-    locked: tuple[FakeRegistry, Path], cli: Cli, depth: int, message: str
+    locked: tuple[FakeRegistry, Path], cli: Cli, depth: int
 ) -> None:
     registry, root = locked
+    message = "the schema of shop.Order@v2 is nested more than 128 levels deep"
     before = read_lock_files(root / "schemas-lock")
     envelope = '{"name": "shop.Order", "track": "v2", "version": 2, "schema": %s}'
     registry.fault("body", ORDER_V2, body=envelope % deep_schema(depth))

@@ -163,6 +163,16 @@ def check_schema_document(document: Any, url: str, name: str, track: str) -> dic
     return document
 
 
+def refuse_deep_json(data: bytes, where: str) -> None:
+    """Refuse an answer nested deeper than a schema the lock accepts, before parsing it (the
+    parser would run out of stack on one nested thousands deep)."""
+    if too_deep(data, MAX_SCHEMA_DEPTH + 1):  # + 1: the core API's envelope around the schema
+        raise RegistryError(
+            f"{where} is nested more than {MAX_SCHEMA_DEPTH} levels deep, which the lock refuses",
+            hint="flatten the schema in the registry (use $defs); the lock was not changed",
+        )
+
+
 def _nested_too_deeply(document: dict[str, Any]) -> bool:
     """Whether the lock would refuse this document (`verify` runs too_deep on its file): the
     C encoder keeps the nesting of the canonical bytes, and stops at Python's recursion limit."""
