@@ -98,3 +98,28 @@ def test_pr_refuses_a_body_file_larger_than_github_takes_before_any_request(
     assert (code, out) == (2, "")
     assert err.startswith(f"registry-contract: error: {body}: larger than 1024 KiB")
     assert err.count("\n") == 1
+
+
+@pytest.mark.parametrize(
+    ("url", "message"),
+    [
+        pytest.param(
+            "https://user:Pa55-W0rd@registry.example/api", "holds credentials", id="userinfo"
+        ),
+        pytest.param(
+            "https://registry.example/api?token=T0ken-V4lue", "has a query string", id="query"
+        ),
+    ],
+)
+def test_init_writes_no_registry_url_that_holds_credentials(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, cli: Cli, url: str, message: str
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    code, out, err = cli("init", "--api", "core", "--url", url, "--schema", "shop.Order")
+    assert (code, out) == (2, "")
+    assert err.startswith(
+        "registry-contract: error: --url for registry-contract.yml: registry.url (or "
+        f"REGISTRY_URL) {message}"
+    )
+    assert err.count("\n") == 1 and "Pa55-W0rd" not in err and "T0ken-V4lue" not in err
+    assert list(tmp_path.iterdir()) == []
