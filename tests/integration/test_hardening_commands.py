@@ -123,3 +123,15 @@ def test_init_writes_no_registry_url_that_holds_credentials(
     )
     assert err.count("\n") == 1 and "Pa55-W0rd" not in err and "T0ken-V4lue" not in err
     assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("port", ["65536", "99999", "-1"])
+def test_serve_refuses_a_port_out_of_range_as_a_usage_error(cli: Cli, port: str) -> None:
+    lock = Path(__file__).resolve().parents[2] / "schemas-lock"
+    code, out, err = cli("serve", "--lock-dir", str(lock), "--port", port)
+    assert (code, out) == (2, "")
+    last = err.splitlines()[-1]
+    assert last == (
+        f"registry-contract serve: error: argument --port: '{port}' is not a port number "
+        "from 0 to 65535"
+    )

@@ -28,7 +28,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="core (default), confluent (the Schema Registry API of Kafka clients), or both",
     )
     parser.add_argument("--host", default="127.0.0.1", help="address to bind (default: loopback)")
-    parser.add_argument("--port", type=int, default=0, help="port (default: 0, any free port)")
+    parser.add_argument("--port", type=_port, default=0, help="port (default: 0, any free port)")
     parser.add_argument(
         "--token", metavar="T", help="require `Authorization: Bearer T` on every request"
     )
@@ -42,6 +42,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         metavar="DIR",
         help="confluent API: also write registrations to DIR (never to the lock), and reload them",
     )
+
+
+def _port(text: str) -> int:
+    """A TCP port number: argparse says so in its one-line usage error (exit 2) otherwise."""
+    if not text.isdigit() or int(text) > 65535:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a port number from 0 to 65535")
+    return int(text)
 
 
 class _Stop(Exception):
