@@ -96,7 +96,9 @@ def test_pr_refuses_a_body_file_larger_than_github_takes_before_any_request(
         code, out, err = cli("pr", *argv)
         assert github.requests == []
     assert (code, out) == (2, "")
-    assert err.startswith(f"registry-contract: error: {body}: larger than 1024 KiB")
+    assert err.startswith(
+        f"registry-contract: error: pull request body {body}: larger than 1 MiB, more than GitHub"
+    )
     assert err.count("\n") == 1
 
 

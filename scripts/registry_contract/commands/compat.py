@@ -10,7 +10,7 @@ from typing import Any
 
 from ..errors import ExitCode, UsageError
 from ..text import emit, excerpt, one_line
-from ._common import command_line, emit_result, load_config_from
+from ._common import command_line, emit_result, load_config_from, read_limited
 
 HELP = "check two schema versions for compatibility, with rule ids and witness payloads"
 SCHEMA_LIMIT = 5 * 2**20  # bytes, as the registry clients' MAX_BODY: no schema is larger
@@ -80,7 +80,14 @@ def _config_level(args: argparse.Namespace) -> str:
 def _load(args: argparse.Namespace, spec: str) -> Any:
     path = Path(spec)
     if path.is_file():
-        return _parse_file(path, _read_schema_file(path))
+        data = read_limited(
+            path,
+            SCHEMA_LIMIT,
+            what=str(path),
+            refusal="not a schema",
+            hint="pass a JSON Schema file, or NAME@TRACK for a locked schema",
+        )
+        return _parse_file(path, data)
     match = _LOCKED.fullmatch(spec)
     if match is None:
         raise UsageError(f"{spec}: no such file, and not NAME@TRACK", hint="check the argument")
@@ -107,20 +114,6 @@ def render_verdict(old: str, new: str, verdict: Any) -> str:
             witness = json.dumps(change.witness, sort_keys=True, default=str)
             lines.append(f"           witness: {excerpt(witness)}")
     return "\n".join(lines) + "\n"
-
-
-def _read_schema_file(path: Path) -> bytes:
-    try:
-        with path.open("rb") as handle:
-            data = handle.read(SCHEMA_LIMIT + 1)
-    except OSError as e:
-        raise UsageError(f"{path}: cannot read ({e.strerror})", hint="check the path") from e
-    if len(data) > SCHEMA_LIMIT:
-        raise UsageError(
-            f"{path}: larger than {SCHEMA_LIMIT // 2**20} MiB, not a schema",
-            hint="pass a JSON Schema file, or NAME@TRACK for a locked schema",
-        )
-    return data
 
 
 def _parse_file(path: Path, data: bytes) -> Any:

@@ -24,6 +24,7 @@ def run(args: argparse.Namespace) -> int:
     from ..github import ActionsEnv, write_outputs
     from ..github_api import GitHubClient
     from ..text import one_line
+    from ._common import read_limited
 
     env = ActionsEnv.from_environ(os.environ)
     if not env.token:
@@ -31,17 +32,13 @@ def run(args: argparse.Namespace) -> int:
             "no GitHub token to open the pull request with",
             hint="set GITHUB_TOKEN and give the job `pull-requests: write`",
         )
-    try:
-        with Path(args.body_file).open("rb") as handle:
-            data = handle.read(BODY_LIMIT + 1)
-    except OSError as e:
-        raise UsageError(f"{args.body_file}: cannot read the body ({e.strerror})") from e
-    if len(data) > BODY_LIMIT:  # /dev/zero, or a file no pull request body could hold
-        raise UsageError(
-            f"{args.body_file}: larger than {BODY_LIMIT // 1024} KiB, more than GitHub takes "
-            "as a pull request body",
-            hint="pass the Markdown written by `registry-contract drift --format markdown`",
-        )
+    data = read_limited(
+        Path(args.body_file),
+        BODY_LIMIT,
+        what=f"pull request body {args.body_file}",
+        refusal="more than GitHub takes",
+        hint="pass the Markdown written by `registry-contract drift --format markdown`",
+    )
     body = data.decode("utf-8", errors="replace")
     client = GitHubClient(env.api_url, env.token, env.repository)
     done = client.upsert_pull_request(args.head, args.base, args.title, body)
