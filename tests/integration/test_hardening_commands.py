@@ -10,6 +10,8 @@ from pathlib import Path
 import pytest
 import yaml
 
+from support.fake_registry import FakeRegistry
+
 Cli = Callable[..., tuple[int, str, str]]
 DATA = Path(__file__).resolve().parents[1] / "data" / "registry"
 FORGED = "proj\n::error::forged\r::warning::also\u2028x"
@@ -137,3 +139,18 @@ def test_serve_refuses_a_port_out_of_range_as_a_usage_error(cli: Cli, port: str)
         f"registry-contract serve: error: argument --port: '{port}' is not a port number "
         "from 0 to 65535"
     )
+
+
+@pytest.mark.parametrize("key", ["connect-timeout", "read-timeout", "request-deadline", "deadline"])
+def test_a_timeout_beyond_a_day_is_a_config_error_not_an_overflow(
+    fake_registry: Callable[..., FakeRegistry],
+    project: Callable[..., Path],
+    cli: Cli,
+    key: str,
+) -> None:
+    registry = fake_registry()
+    project({"api": "core", "url": registry.url, key: 1e300})
+    code, out, err = cli("lock")
+    assert (code, out) == (2, "")
+    assert f"key registry.{key}: 1e+300 is greater than the maximum of 86400" in err
+    assert err.count("\n") == 1
