@@ -19,6 +19,7 @@ from .lockfile import public_url
 from .redact import check_credential
 
 MAX_PAGES = 100  # 10,000 items at 100 per page: a bound, not a limit anyone should reach
+ANSWER_LIMIT = 32 * 2**20  # bytes; a page of 100 comments of 65,536 characters fits
 _REPOSITORY = re.compile(r"[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+")
 _RETRYABLE = (500, 502, 503, 504)
 
@@ -98,8 +99,9 @@ class GitHubClient:
         for attempt in range(self.max_retries + 1):
             try:
                 response = self.session.request(
-                    method, url, json=json, params=params, timeout=(5, 30)
+                    method, url, json=json, params=params, timeout=(5, 30), stream=True
                 )
+                _read_answer(response, f"GitHub API {method} {shown}")
             except requests.RequestException as e:
                 if attempt < self.max_retries:
                     self.sleep(2.0**attempt)
@@ -247,6 +249,23 @@ class GitHubClient:
 def _upserted(action: Any, response: requests.Response, key: str = "number") -> Upserted:
     data = _object(response, _json(response), key)
     return Upserted(action, data[key], data.get("html_url"))
+
+
+def _read_answer(response: requests.Response, where: str) -> None:
+    """Read the body into the response, refusing one larger than ANSWER_LIMIT unread beyond it:
+    GITHUB_API_URL may point at anything, which could answer without end."""
+    chunks: list[bytes] = []
+    size = 0
+    with response:
+        for chunk in response.iter_content(64 * 1024):
+            size += len(chunk)
+            if size > ANSWER_LIMIT:
+                raise GitHubError(
+                    f"{where}: the answer is larger than {ANSWER_LIMIT // 2**20} MiB",
+                    hint="check GITHUB_API_URL (Enterprise: https://HOST/api/v3)",
+                )
+            chunks.append(chunk)
+    response._content = b"".join(chunks)
 
 
 def _where(response: requests.Response) -> str:

@@ -161,6 +161,7 @@ def test_github_errors_show_no_credentials_of_the_api_url(
         pytest.param(
             b'["a", "b"]', "unexpected answer, expected an object with 'number'", id="shape"
         ),
+        pytest.param(b"[" + b" " * 40 * 2**20, "the answer is larger than 32 MiB", id="huge"),
     ],
 )
 def test_a_github_answer_that_is_not_what_github_sends_is_an_error_not_a_crash(
