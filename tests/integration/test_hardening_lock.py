@@ -19,6 +19,7 @@ import yaml
 
 from registry_contract.lockfile import read_lock_files, render_lock
 from support.fake_registry import FakeRegistry
+from support.trickling_server import trickling_server
 
 Cli = Callable[..., tuple[int, str, str]]
 ORDER_V2 = "/schemas/shop.Order/tracks/v2"
@@ -637,3 +638,20 @@ def test_a_static_registry_schema_deeper_than_verify_accepts_is_refused_at_lock_
         one_error_line(err)
     )
     assert read_lock_files(root / "schemas-lock") == before
+
+
+def test_a_registry_that_closes_the_connection_and_trickles_is_cut_off_at_the_deadline(
+    locked: tuple[FakeRegistry, Path], cli: Cli
+) -> None:
+    _, root = locked
+    before = read_lock_files(root / "schemas-lock")
+    with trickling_server() as url:  # HTTP/1.0: the answer closes the connection
+        set_registry(root, api="static", url=url, request_deadline=1, read_timeout=5)
+        code, out, err = cli("lock")
+        assert code == 3, (out, err)
+        assert "no complete answer within registry.request-deadline (1 s)" in one_error_line(err)
+        assert read_lock_files(root / "schemas-lock") == before
+        code, out, err = cli("gate")  # the live gate degrades to the lock
+    assert code == 0, (out, err)
+    assert "no complete answer within registry.request-deadline (1 s)" in out
+    assert "[registry: registry-unreachable]" in out
