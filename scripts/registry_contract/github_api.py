@@ -17,9 +17,11 @@ from . import __version__
 from .errors import ContractError, ExitCode, UsageError
 from .lockfile import public_url
 from .redact import check_credential
+from .registry.deadline import CURRENT, DeadlinePassedError, Watch, Watchdog, WatchedAdapter
 
 MAX_PAGES = 100  # 10,000 items at 100 per page: a bound, not a limit anyone should reach
 ANSWER_LIMIT = 32 * 2**20  # bytes; a page of 100 comments of 65,536 characters fits
+ANSWER_DEADLINE = 60.0  # seconds for a whole answer (the read timeout bounds each read only)
 _REPOSITORY = re.compile(r"[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+")
 _RETRYABLE = (500, 502, 503, 504)
 
@@ -68,6 +70,8 @@ class GitHubClient:
         self.api_url = api_url.rstrip("/")
         self.repository = repository
         self.session = session or requests.Session()
+        for prefix in ("http://", "https://"):  # so that a trickling answer can be cut off
+            self.session.mount(prefix, WatchedAdapter())
         self.session.headers.update(
             {
                 "Authorization": f"Bearer {token}",
@@ -98,10 +102,7 @@ class GitHubClient:
         shown = public_url(url)  # GITHUB_API_URL or a Link header may carry credentials
         for attempt in range(self.max_retries + 1):
             try:
-                response = self.session.request(
-                    method, url, json=json, params=params, timeout=(5, 30), stream=True
-                )
-                _read_answer(response, f"GitHub API {method} {shown}")
+                response = self._exchange(method, url, f"GitHub API {method} {shown}", json, params)
             except requests.RequestException as e:
                 if attempt < self.max_retries:
                     self.sleep(2.0**attempt)
@@ -117,6 +118,32 @@ class GitHubClient:
         if response.ok or response.status_code in allow:
             return response
         raise _error(method, shown or "", response)
+
+    def _exchange(
+        self, method: str, url: str, where: str, json: Any, params: Mapping[str, Any] | None
+    ) -> requests.Response:
+        """One request and its whole answer, cut off after ANSWER_DEADLINE seconds."""
+        watchdog = Watchdog()
+        watch = Watch(time.monotonic() + ANSWER_DEADLINE)
+        watchdog.add(watch)
+        CURRENT.watch = watch
+        try:
+            response = self.session.request(
+                method, url, json=json, params=params, timeout=(5, 30), stream=True
+            )
+            _read_answer(response, where)
+            return response
+        except (requests.RequestException, DeadlinePassedError) as e:
+            if watch.expired:  # whatever cutting the connection off made of the request
+                raise GitHubError(
+                    f"{where}: no complete answer within {ANSWER_DEADLINE:g} s",
+                    hint="check GITHUB_API_URL and GitHub's status, then rerun",
+                ) from e
+            raise
+        finally:
+            CURRENT.watch = None
+            watchdog.remove(watch)
+            watchdog.close()
 
     def _retry_wait(self, response: requests.Response, attempt: int) -> float | None:
         """Seconds to wait before retrying, or None when this answer is final."""

@@ -16,6 +16,7 @@ import pytest
 
 from support.fake_github import FakeGitHub
 from support.fake_registry import FakeRegistry
+from support.trickling_server import trickling_server
 
 Cli = Callable[..., tuple[int, str, str]]
 ROOT = Path(__file__).resolve().parents[2]
@@ -178,5 +179,30 @@ def test_a_github_answer_that_is_not_what_github_sends_is_an_error_not_a_crash(
     argv = ["pr", "--head", "refresh", "--base", "main", "--title", "t", "--body-file", "body.md"]
     code, out, err = cli(*argv)
     assert code == 3, (out, err)
-    assert f"GitHub API GET {github.url}/repos/{REPO}/pulls" in err and message in err
-    assert err.count("\n") == 1 and "internal error" not in err
+    # (the fake server may log the connection this side closed early: only our lines count)
+    [line] = [line for line in err.splitlines() if line.startswith("registry-contract")]
+    assert f"GitHub API GET {github.url}/repos/{REPO}/pulls" in line and message in line
+    assert "internal error" not in err
+
+
+def test_a_github_answer_that_trickles_is_cut_off_at_the_deadline(
+    example: Path, cli: Cli, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from registry_contract import github_api
+
+    monkeypatch.setattr(github_api, "ANSWER_DEADLINE", 1.0)
+    with trickling_server() as url:
+        for name, value in {
+            "GITHUB_API_URL": url,
+            "GITHUB_REPOSITORY": REPO,
+            "GITHUB_TOKEN": "ghs_plainToken0123456789",
+        }.items():
+            monkeypatch.setenv(name, value)
+        (example / "body.md").write_text("drift")
+        argv = ["--head", "refresh", "--base", "main", "--title", "t", "--body-file", "body.md"]
+        code, out, err = cli("pr", *argv)
+    assert (code, out) == (3, "")
+    assert err == (
+        f"registry-contract: error: GitHub API GET {url}/repos/{REPO}/pulls: no complete "
+        "answer within 1 s; check GITHUB_API_URL and GitHub's status, then rerun\n"
+    )
