@@ -154,3 +154,22 @@ def test_a_timeout_beyond_a_day_is_a_config_error_not_an_overflow(
     assert (code, out) == (2, "")
     assert f"key registry.{key}: 1e+300 is greater than the maximum of 86400" in err
     assert err.count("\n") == 1
+
+
+@pytest.mark.parametrize(
+    ("event", "message"),
+    [
+        pytest.param("/dev/zero", "larger than 32 MiB, not an event payload", id="endless"),
+        pytest.param("deep.json", "cannot read the event payload (maximum recursion", id="deep"),
+    ],
+)
+def test_comment_reads_a_bounded_event_payload(
+    example: Path, cli: Cli, monkeypatch: pytest.MonkeyPatch, event: str, message: str
+) -> None:
+    assert cli("gate", "--offline", "--report", "report.json")[0] == 0
+    (example / "deep.json").write_text("[" * 100_000)
+    monkeypatch.setenv("GITHUB_EVENT_PATH", event)
+    code, out, err = cli("comment", "--report", "report.json", "--comment", "always")
+    assert (code, out) == (2, "")
+    assert err.startswith(f"registry-contract: error: GITHUB_EVENT_PATH {event}: {message}")
+    assert err.count("\n") == 1
