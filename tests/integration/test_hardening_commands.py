@@ -173,3 +173,30 @@ def test_comment_reads_a_bounded_event_payload(
     assert (code, out) == (2, "")
     assert err.startswith(f"registry-contract: error: GITHUB_EVENT_PATH {event}: {message}")
     assert err.count("\n") == 1
+
+
+def test_a_config_larger_than_any_config_is_refused_unread(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, cli: Cli
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    with (tmp_path / "registry-contract.yml").open("wb") as handle:  # sparse: no disk used
+        handle.truncate(2 * 2**30)
+    for command in ("gate", "lock", "verify", "drift"):
+        code, out, err = cli(command)
+        assert (code, out) == (2, "")
+        assert err == (
+            f"registry-contract: error: {tmp_path / 'registry-contract.yml'}: larger than 4 MiB, "
+            "not a config this tool reads; check the --config path\n"
+        )
+
+
+def test_doctor_passes_over_a_workflow_file_larger_than_any_workflow(
+    example: Path, cli: Cli
+) -> None:
+    workflows = example / ".github" / "workflows"
+    workflows.mkdir(parents=True)
+    with (workflows / "huge.yml").open("wb") as handle:
+        handle.truncate(2 * 2**30)
+    code, out, _ = cli("doctor")
+    assert code == 1
+    assert "❌ workflow: no workflow in .github/workflows calls the contract gate" in out
