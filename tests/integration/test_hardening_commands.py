@@ -200,3 +200,17 @@ def test_doctor_passes_over_a_workflow_file_larger_than_any_workflow(
     code, out, _ = cli("doctor")
     assert code == 1
     assert "❌ workflow: no workflow in .github/workflows calls the contract gate" in out
+
+
+@pytest.mark.parametrize("command", ["gate", "validate"])
+def test_a_track_no_schema_has_is_a_usage_error_not_a_silent_pass(
+    example: Path, cli: Cli, command: str
+) -> None:
+    argv = [command, "--offline"] if command == "gate" else [command]
+    code, out, err = cli(*argv, "--track", "v9\n::error::forged")
+    assert (code, out) == (2, "")
+    assert err == (
+        "registry-contract: error: --track v9\\n::error::forged: not a configured track of any "
+        "schema; configured tracks: v1, v2\n"
+    )
+    assert cli(*argv, "--track", "v1")[0] == 0

@@ -26,6 +26,16 @@ def load_config_from(args: argparse.Namespace) -> Config:
     return load_config(find_config(getattr(args, "config", None)))
 
 
+def check_track(config: Config, track: str | None) -> None:
+    """Refuse a --track no schema has: the run would check nothing and pass."""
+    configured = sorted({t for schema in config.schemas.values() for t in schema.tracks})
+    if track is not None and track not in configured:
+        raise UsageError(
+            f"--track {track}: not a configured track of any schema",
+            hint=f"configured tracks: {', '.join(configured)}",
+        )
+
+
 def add_output_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--format", choices=("text", "json"), default="text", help="stdout format")
     parser.add_argument("--report", metavar="FILE", help="also write the JSON report to FILE")
