@@ -154,7 +154,9 @@ def run() -> NoReturn:
 def _print_traceback() -> None:
     import traceback
 
-    print(printable(redact(traceback.format_exc())), file=sys.stderr)
+    from .lockfile import public_urls
+
+    print(printable(public_urls(redact(traceback.format_exc()))), file=sys.stderr)
 
 
 def _print_error(message: str) -> None:
@@ -162,6 +164,8 @@ def _print_error(message: str) -> None:
 
 
 def _said(message: str) -> str:
-    """An error as printed: secrets redacted, then one line, then cut (a message may quote a
-    value of megabytes from a config file or a registry)."""
-    return excerpt(one_line(redact(message)), ERROR_LIMIT)
+    """An error as printed: secrets redacted (and the credentials of URLs), then one line,
+    then cut (a message may quote a value of megabytes from a config file or a registry)."""
+    from .lockfile import public_urls
+
+    return excerpt(one_line(public_urls(redact(message))), ERROR_LIMIT)

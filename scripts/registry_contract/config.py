@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from .fastpath import FastPath
 
 CONFIG_NAME = "registry-contract.yml"
+CONFIG_LIMIT = 4 * 2**20  # bytes; a config with thousands of schemas is a few hundred KiB
 DEFAULT_TRACKS = ("v2", "v1")
 SCHEMA_PATH = Path(__file__).with_name("data") / "config.schema.json"
 
@@ -186,9 +187,17 @@ def load_config(path: Path, environ: Mapping[str, str] | None = None) -> Config:
 
     env = os.environ if environ is None else environ
     try:
-        raw = load_yaml(path.read_bytes())
+        with path.open("rb") as handle:
+            data = handle.read(CONFIG_LIMIT + 1)
     except OSError as e:
         raise ConfigError(f"{path}: cannot read config ({e.strerror})") from e
+    if len(data) > CONFIG_LIMIT:  # a pull request may change the config: refuse it unread
+        raise ConfigError(
+            f"{path}: larger than {CONFIG_LIMIT // 2**20} MiB, not a config this tool reads",
+            hint="check the --config path",
+        )
+    try:
+        raw = load_yaml(data)
     except Exception as e:  # yaml.YAMLError and alias refusals
         first = str(e).splitlines()[0]
         raise ConfigError(f"{path}: not valid YAML: {first}", hint="fix the syntax") from e

@@ -197,10 +197,13 @@ def _workflows_folder(start: Path) -> Path | None:
 
 def _uses(path: Path) -> list[str]:
     """Every `uses:` of a workflow file: reusable-workflow jobs and steps."""
+    from .config import CONFIG_LIMIT
     from .yamlio import load_yaml
 
     try:
-        data = load_yaml(path.read_bytes())
+        with path.open("rb") as handle:
+            text = handle.read(CONFIG_LIMIT + 1)
+        data = load_yaml(text) if len(text) <= CONFIG_LIMIT else None  # no workflow is larger
     except Exception:  # an unreadable or invalid workflow simply does not call the gate
         return []
     jobs = data.get("jobs") if isinstance(data, dict) else None

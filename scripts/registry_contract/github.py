@@ -90,16 +90,27 @@ def _append(path: str, text: str, variable: str) -> None:
         ) from e
 
 
+EVENT_LIMIT = 32 * 2**20  # bytes
+
+
 def load_event(path: str) -> dict[str, Any]:
     """The webhook payload that triggered the run; {} when there is none."""
     if not path:
         return {}
+    hint = "unset GITHUB_EVENT_PATH outside GitHub Actions"
     try:
-        loaded = json.loads(Path(path).read_text("utf-8"))
-    except (OSError, ValueError) as e:
+        with Path(path).open("rb") as handle:
+            data = handle.read(EVENT_LIMIT + 1)
+        if len(data) > EVENT_LIMIT:  # /dev/zero, say: GitHub caps payloads at 25 MB
+            raise UsageError(
+                f"GITHUB_EVENT_PATH {path}: larger than {EVENT_LIMIT // 2**20} MiB, not an "
+                "event payload",
+                hint=hint,
+            )
+        loaded = json.loads(data)
+    except (OSError, ValueError, RecursionError) as e:  # RecursionError: nested too deeply
         raise UsageError(
-            f"GITHUB_EVENT_PATH {path}: cannot read the event payload ({e})",
-            hint="unset GITHUB_EVENT_PATH outside GitHub Actions",
+            f"GITHUB_EVENT_PATH {path}: cannot read the event payload ({e})", hint=hint
         ) from e
     return loaded if isinstance(loaded, dict) else {}
 

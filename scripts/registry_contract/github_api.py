@@ -15,8 +15,13 @@ import requests
 
 from . import __version__
 from .errors import ContractError, ExitCode, UsageError
+from .lockfile import public_url
+from .redact import check_credential
+from .registry.deadline import CURRENT, DeadlinePassedError, Watch, Watchdog, WatchedAdapter
 
 MAX_PAGES = 100  # 10,000 items at 100 per page: a bound, not a limit anyone should reach
+ANSWER_LIMIT = 32 * 2**20  # bytes; a page of 100 comments of 65,536 characters fits
+ANSWER_DEADLINE = 60.0  # seconds for a whole answer (the read timeout bounds each read only)
 _REPOSITORY = re.compile(r"[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+")
 _RETRYABLE = (500, 502, 503, 504)
 
@@ -61,9 +66,12 @@ class GitHubClient:
                 f"GITHUB_REPOSITORY {repository!r} is not OWNER/NAME",
                 hint="run inside GitHub Actions or set GITHUB_REPOSITORY",
             )
+        check_credential("GITHUB_TOKEN (or GH_TOKEN)", token)
         self.api_url = api_url.rstrip("/")
         self.repository = repository
         self.session = session or requests.Session()
+        for prefix in ("http://", "https://"):  # so that a trickling answer can be cut off
+            self.session.mount(prefix, WatchedAdapter())
         self.session.headers.update(
             {
                 "Authorization": f"Bearer {token}",
@@ -91,17 +99,16 @@ class GitHubClient:
     ) -> requests.Response:
         """Send one call, waiting out rate limits and server errors a bounded number of times."""
         url = path if path.startswith(self.api_url + "/") else self.api_url + path
+        shown = public_url(url)  # GITHUB_API_URL or a Link header may carry credentials
         for attempt in range(self.max_retries + 1):
             try:
-                response = self.session.request(
-                    method, url, json=json, params=params, timeout=(5, 30)
-                )
+                response = self._exchange(method, url, f"GitHub API {method} {shown}", json, params)
             except requests.RequestException as e:
                 if attempt < self.max_retries:
                     self.sleep(2.0**attempt)
                     continue
                 raise GitHubError(
-                    f"GitHub API {method} {url}: {type(e).__name__}",
+                    f"GitHub API {method} {shown}: {type(e).__name__}",
                     hint="check GITHUB_API_URL and the runner's network",
                 ) from e
             wait = self._retry_wait(response, attempt)
@@ -110,7 +117,33 @@ class GitHubClient:
             self.sleep(wait)
         if response.ok or response.status_code in allow:
             return response
-        raise _error(method, url, response)
+        raise _error(method, shown or "", response)
+
+    def _exchange(
+        self, method: str, url: str, where: str, json: Any, params: Mapping[str, Any] | None
+    ) -> requests.Response:
+        """One request and its whole answer, cut off after ANSWER_DEADLINE seconds."""
+        watchdog = Watchdog()
+        watch = Watch(time.monotonic() + ANSWER_DEADLINE)
+        watchdog.add(watch)
+        CURRENT.watch = watch
+        try:
+            response = self.session.request(
+                method, url, json=json, params=params, timeout=(5, 30), stream=True
+            )
+            _read_answer(response, where)
+            return response
+        except (requests.RequestException, DeadlinePassedError) as e:
+            if watch.expired:  # whatever cutting the connection off made of the request
+                raise GitHubError(
+                    f"{where}: no complete answer within {ANSWER_DEADLINE:g} s",
+                    hint="check GITHUB_API_URL and GitHub's status, then rerun",
+                ) from e
+            raise
+        finally:
+            CURRENT.watch = None
+            watchdog.remove(watch)
+            watchdog.close()
 
     def _retry_wait(self, response: requests.Response, attempt: int) -> float | None:
         """Seconds to wait before retrying, or None when this answer is final."""
@@ -121,31 +154,35 @@ class GitHubClient:
         wait = _header_wait(response)
         return wait if wait <= self.max_wait else None
 
-    def paginate(self, path: str, params: Mapping[str, Any] | None = None) -> Iterator[Any]:
-        """Every item of a list endpoint, following the Link header's rel="next"."""
+    def paginate(
+        self, path: str, params: Mapping[str, Any] | None = None, *, key: str
+    ) -> Iterator[dict[str, Any]]:
+        """Every item of a list endpoint (each an object with `key`), following the Link
+        header's rel="next"."""
         url: str | None = self.api_url + path
         query: Mapping[str, Any] | None = {"per_page": 100, **(params or {})}
         for _ in range(MAX_PAGES):
             if url is None:
                 return
             response = self.request("GET", url, params=query)
-            items = response.json()
+            items = _json(response)
             if not isinstance(items, list):
                 raise GitHubError(
-                    f"GitHub API GET {url}: expected a list, got {type(items).__name__}"
+                    f"{_where(response)}: expected a list, got {type(items).__name__}"
                 )
-            yield from items
+            yield from (_object(response, item, key) for item in items)
             url, query = response.links.get("next", {}).get("url"), None
             if url is not None and not url.startswith(self.api_url + "/"):
                 raise GitHubError(
-                    f"GitHub API GET {path}: the next page {url} is outside {self.api_url}",
+                    f"GitHub API GET {path}: the next page {public_url(url)} is outside "
+                    f"{public_url(self.api_url)}",
                     hint="check GITHUB_API_URL (Enterprise: https://HOST/api/v3)",
                 )
 
     # Comments: one sticky comment per marker (a hidden HTML comment at the start of the body).
 
     def find_comment(self, number: int, marker: str) -> dict[str, Any] | None:
-        for comment in self.paginate(f"{self.repo_path}/issues/{number}/comments"):
+        for comment in self.paginate(f"{self.repo_path}/issues/{number}/comments", key="id"):
             if str(comment.get("body") or "").lstrip().startswith(marker):
                 return dict(comment)
         return None
@@ -175,7 +212,7 @@ class GitHubClient:
 
     def find_issue(self, label: str) -> dict[str, Any] | None:
         params = {"labels": label, "state": "open"}
-        for issue in self.paginate(f"{self.repo_path}/issues", params):
+        for issue in self.paginate(f"{self.repo_path}/issues", params, key="number"):
             if "pull_request" not in issue:  # the issues API lists pull requests too
                 return dict(issue)
         return None
@@ -215,14 +252,14 @@ class GitHubClient:
     # Pull requests: one open pull request per head branch and base.
 
     def pull_request(self, number: int) -> dict[str, Any]:
-        data = self.request("GET", f"{self.repo_path}/pulls/{number}").json()
-        return dict(data)
+        response = self.request("GET", f"{self.repo_path}/pulls/{number}")
+        return _object(response, _json(response), "head")
 
     def upsert_pull_request(self, head: str, base: str, title: str, body: str) -> Upserted:
         """Open a pull request from `head` into `base`, or update the open one's title and body."""
         owner = self.repository.split("/")[0]
         params = {"head": f"{owner}:{head}", "base": base, "state": "open"}
-        pull = next(iter(self.paginate(f"{self.repo_path}/pulls", params)), None)
+        pull = next(iter(self.paginate(f"{self.repo_path}/pulls", params, key="number")), None)
         if pull is None:
             payload = {"title": title, "head": head, "base": base, "body": body}
             return _upserted(
@@ -237,8 +274,51 @@ class GitHubClient:
 
 
 def _upserted(action: Any, response: requests.Response, key: str = "number") -> Upserted:
-    data = response.json()
-    return Upserted(action, data.get(key), data.get("html_url"))
+    data = _object(response, _json(response), key)
+    return Upserted(action, data[key], data.get("html_url"))
+
+
+def _read_answer(response: requests.Response, where: str) -> None:
+    """Read the body into the response, refusing one larger than ANSWER_LIMIT unread beyond it:
+    GITHUB_API_URL may point at anything, which could answer without end."""
+    chunks: list[bytes] = []
+    size = 0
+    with response:
+        for chunk in response.iter_content(64 * 1024):
+            size += len(chunk)
+            if size > ANSWER_LIMIT:
+                raise GitHubError(
+                    f"{where}: the answer is larger than {ANSWER_LIMIT // 2**20} MiB",
+                    hint="check GITHUB_API_URL (Enterprise: https://HOST/api/v3)",
+                )
+            chunks.append(chunk)
+    response._content = b"".join(chunks)
+
+
+def _where(response: requests.Response) -> str:
+    method = response.request.method if response.request is not None else "GET"
+    return f"GitHub API {method} {public_url(response.url)}"
+
+
+def _json(response: requests.Response) -> Any:
+    """The answer's JSON: anything else (a proxy's HTML page) is a GitHubError, not a crash."""
+    try:
+        return response.json()
+    except (ValueError, RecursionError) as e:  # RecursionError: nested too deeply
+        raise GitHubError(
+            f"{_where(response)}: the answer (HTTP {response.status_code}) is not JSON",
+            hint="check GITHUB_API_URL (Enterprise: https://HOST/api/v3) and the network path",
+        ) from e
+
+
+def _object(response: requests.Response, data: Any, key: str) -> dict[str, Any]:
+    """`data` when it is an object holding `key`, as GitHub's answers are."""
+    if not isinstance(data, dict) or key not in data:
+        raise GitHubError(
+            f"{_where(response)}: unexpected answer, expected an object with {key!r}",
+            hint="check GITHUB_API_URL (Enterprise: https://HOST/api/v3)",
+        )
+    return data
 
 
 def _rate_limited(response: requests.Response) -> bool:
@@ -272,7 +352,7 @@ def _header_wait(response: requests.Response) -> float:
 def _message(response: requests.Response) -> str:
     try:
         data = response.json()
-    except ValueError:
+    except (ValueError, RecursionError):
         return response.text[:200]
     return str(data.get("message", "")) if isinstance(data, dict) else ""
 

@@ -60,6 +60,10 @@ def render_config(options: InitOptions) -> str:
 
 def plan_files(options: InitOptions) -> dict[str, str]:
     """Every file init writes, by path relative to the target folder, with its content."""
+    if options.url:  # the config is committed: no credentials in it, and none printed
+        from .registry import check_registry_url
+
+        check_registry_url(options.url, f"--url for {CONFIG_NAME}")
     config_text = render_config(options)
     _check_config(config_text)
     files = {CONFIG_NAME: config_text}

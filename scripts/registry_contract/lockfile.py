@@ -19,10 +19,9 @@ LOCK_VERSION = 1
 READ_ATTEMPTS = 5  # reads of a lock that a concurrent refresh keeps swapping out
 _NAME = re.compile(r"^(?!.*\.\.)[A-Za-z0-9._-]+\Z")
 _USERINFO = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*://)[^/?#]*@")
-_SECRET_QUERY = re.compile(
-    r"([?&;][^=&;#]*(?:token|key|secret|pass|pwd|sig|auth|cred|session)[^=&;#]*=)[^&;#]*",
-    re.IGNORECASE,
-)
+_SECRET_KEY = r"([?&;][^=&;#]*(?:token|key|secret|pass|pwd|sig|auth|cred|session)[^=&;#]*=)"
+_SECRET_QUERY = re.compile(_SECRET_KEY + r"[^&;#]*", re.IGNORECASE)
+_SECRET_QUERY_IN_TEXT = re.compile(_SECRET_KEY + r"[^&;#\s'\"<>]*", re.IGNORECASE)
 _URL = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://[^\s'\"<>]+")
 
 
@@ -87,8 +86,10 @@ def public_url(url: str | None) -> str | None:
 
 
 def public_urls(text: str) -> str:
-    """`text` with every URL in it made public (for messages of libraries that quote URLs)."""
-    return _URL.sub(lambda m: public_url(m.group()) or "", text)
+    """`text` with every URL in it made public (for messages of libraries that quote URLs),
+    and secret query values masked in the URLs without a scheme too (urllib3's `url: /path?...`)."""
+    public = _URL.sub(lambda m: public_url(m.group()) or "", text)
+    return _SECRET_QUERY_IN_TEXT.sub(r"\1***", public)
 
 
 def load_lock(lock_dir: Path) -> Lock:

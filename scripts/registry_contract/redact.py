@@ -7,6 +7,8 @@ import json
 import os
 from typing import Any, TypeVar, cast
 
+from .errors import ConfigError
+
 T = TypeVar("T")
 
 SECRET_VARIABLES = ("REGISTRY_TOKEN", "REGISTRY_PASSWORD", "GITHUB_TOKEN", "GH_TOKEN")
@@ -20,6 +22,19 @@ def secret_values() -> list[str]:
     values = {os.environ.get(name, "") for name in SECRET_VARIABLES}
     quoted = {form for v in values for form in (repr(v)[1:-1], json.dumps(v)[1:-1])}
     return sorted((v for v in values | quoted if len(v) >= 4), key=len, reverse=True)
+
+
+def check_credential(name: str, value: str | None) -> None:
+    """Refuse, without showing it, a credential that cannot go into an HTTP header as it is: a
+    line break, a control character or a character outside Latin-1 (it would also end or
+    break the line of every message that quoted it)."""
+    bad = next((i for i, c in enumerate(value or "") if ord(c) > 0xFF or not c.isprintable()), None)
+    if bad is not None:
+        raise ConfigError(
+            f"{name} holds a line break, a control character or a character outside "
+            f"Latin-1 (character {bad + 1}); its value is not shown",
+            hint=f"set {name} again to the credential alone (no trailing newline)",
+        )
 
 
 def redact(text: str) -> str:

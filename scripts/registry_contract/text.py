@@ -61,3 +61,8 @@ def emit(text: str, stream: IO[str] | None = None, *, as_json: bool = False) -> 
     """Write a block of output (text, or a JSON document): secrets redacted, then made safe."""
     safe = printable_json if as_json else printable
     (stream or sys.stdout).write(safe(redact(text)))
+
+
+def emit_line(line: str, stream: IO[str] | None = None) -> None:
+    """Write one line of output: secrets redacted, then kept on one line and made safe."""
+    emit(one_line(redact(line)) + "\n", stream)

@@ -19,6 +19,7 @@ import yaml
 
 from registry_contract.lockfile import read_lock_files, render_lock
 from support.fake_registry import FakeRegistry
+from support.trickling_server import trickling_server
 
 Cli = Callable[..., tuple[int, str, str]]
 ORDER_V2 = "/schemas/shop.Order/tracks/v2"
@@ -520,7 +521,7 @@ def test_a_registry_answer_nested_too_deeply_is_a_registry_error(
     registry.fault("body", ORDER_V2, body=body + "}")
     code, out, err = cli("lock")
     assert code == 3, (out, err)
-    assert f"{registry.url}{ORDER_V2}: response is not valid JSON (maximum recursion" in (
+    assert f"{registry.url}{ORDER_V2}: the schema of shop.Order@v2 is nested more than 128" in (
         one_error_line(err)
     )
     assert read_lock_files(root / "schemas-lock") == before
@@ -529,8 +530,14 @@ def test_a_registry_answer_nested_too_deeply_is_a_registry_error(
 @pytest.mark.parametrize(
     ("where", "message"),
     [
-        pytest.param("lock.json", "not valid JSON (maximum recursion depth exceeded", id="index"),
-        pytest.param("shop.Order/v2.json", "nested more than 128 levels deep", id="schema"),
+        pytest.param(
+            "lock.json", "lockfile is not valid JSON (maximum recursion depth exceeded", id="index"
+        ),
+        pytest.param(  # found without parsing it
+            "shop.Order/v2.json",
+            "v2.json (shop.Order@v2): nested more than 128 levels deep",
+            id="schema",
+        ),
     ],
 )
 def test_verify_reports_a_lock_file_nested_too_deeply(
@@ -581,3 +588,79 @@ def test_a_folder_registry_refuses_a_schema_file_that_would_block_or_never_end(
     expected = "larger than 5 MiB" if kind == "oversize" else "not a regular file"
     assert f"{target}: {expected}" in one_error_line(err)
     assert read_lock_files(root / "schemas-lock") == before
+
+
+def deep_schema(depth: int) -> str:
+    """A schema whose `properties` nest `depth` times: 2 * depth + 1 levels of JSON."""
+    return '{"properties": {"a": ' * depth + "{}" + "}}" * depth
+
+
+@pytest.mark.parametrize(
+    "depth",
+    [
+        pytest.param(70, id="141-levels"),
+        pytest.param(400, id="801"),
+        pytest.param(2_500, id="5,001"),
+        pytest.param(50_000, id="100,001"),
+    ],
+)
+def test_lock_refuses_a_registry_schema_deeper_than_verify_accepts_and_keeps_the_old_lock(
+    locked: tuple[FakeRegistry, Path], cli: Cli, depth: int
+) -> None:
+    registry, root = locked
+    message = "the schema of shop.Order@v2 is nested more than 128 levels deep"
+    before = read_lock_files(root / "schemas-lock")
+    envelope = '{"name": "shop.Order", "track": "v2", "version": 2, "schema": %s}'
+    registry.fault("body", ORDER_V2, body=envelope % deep_schema(depth))
+    for argv in (["lock"], ["lock", "--check"], ["drift"], ["gate", "--require-registry"]):
+        code, out, err = cli(*argv)
+        assert code == 3, (argv, out, err)
+        assert f"{registry.url}{ORDER_V2}: {message}" in one_error_line(err)
+    code, out, _ = cli("gate")  # the live gate degrades to the lock
+    assert code == 0
+    assert f"warning  registry: {registry.url}{ORDER_V2}: {message}" in out
+    code, out, _ = cli("doctor")
+    assert code == 1
+    assert f"❌ registry reachable: {registry.url}{ORDER_V2}: {message}" in out
+    assert read_lock_files(root / "schemas-lock") == before
+    assert cli("verify")[0] == 0
+
+
+@pytest.mark.parametrize("api", ["static", "folder"])
+def test_a_static_registry_schema_deeper_than_verify_accepts_is_refused_at_lock_time(
+    registry_folder: Path,
+    fake_registry: Callable[..., FakeRegistry],
+    project: Callable[..., Path],
+    cli: Cli,
+    api: str,
+) -> None:
+    url = str(registry_folder) if api == "folder" else fake_registry(api="static").url
+    root = project({"api": "static", "url": url})
+    assert cli("lock")[0] == 0
+    before = read_lock_files(root / "schemas-lock")
+    target = registry_folder / "shop.Order" / "v2.json"
+    target.write_text(deep_schema(100))
+    code, out, err = cli("lock")
+    assert code == 3, (out, err)
+    where = target if api == "folder" else f"{url}/shop.Order/v2.json"
+    assert f"{where}: the schema of shop.Order@v2 is nested more than 128 levels deep" in (
+        one_error_line(err)
+    )
+    assert read_lock_files(root / "schemas-lock") == before
+
+
+def test_a_registry_that_closes_the_connection_and_trickles_is_cut_off_at_the_deadline(
+    locked: tuple[FakeRegistry, Path], cli: Cli
+) -> None:
+    _, root = locked
+    before = read_lock_files(root / "schemas-lock")
+    with trickling_server() as url:  # HTTP/1.0: the answer closes the connection
+        set_registry(root, api="static", url=url, request_deadline=1, read_timeout=5)
+        code, out, err = cli("lock")
+        assert code == 3, (out, err)
+        assert "no complete answer within registry.request-deadline (1 s)" in one_error_line(err)
+        assert read_lock_files(root / "schemas-lock") == before
+        code, out, err = cli("gate")  # the live gate degrades to the lock
+    assert code == 0, (out, err)
+    assert "no complete answer within registry.request-deadline (1 s)" in out
+    assert "[registry: registry-unreachable]" in out

@@ -61,5 +61,5 @@ def test_unreadable_body_file_is_a_usage_error(
         "--body-file",
         str(tmp_path / "nope"),
     )
-    assert code == 2 and "cannot read the body" in err
+    assert code == 2 and "cannot read (No such file or directory)" in err
     assert github.requests == []

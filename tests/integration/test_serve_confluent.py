@@ -422,3 +422,23 @@ def test_lock_from_the_confluent_api_reproduces_the_served_lock_byte_for_byte(
     (root / "schemas-lock" / "lock.json").unlink()
     assert cli("lock")[0] == 0
     assert read_lock_files(root / "schemas-lock") == locked
+
+
+@pytest.mark.parametrize("depth", [70, 400, 5_000])
+def test_a_registration_nested_deeper_than_the_lock_accepts_is_refused(
+    serve: Callable[..., DevServer], depth: int, tmp_path: Path
+) -> None:
+    folder = tmp_path / "registered"
+    server = serve("--writable", str(folder))
+    deep = '{"properties": {"a": ' * depth + "{}" + "}}" * depth
+    answer = requests.post(
+        f"{server.url}/subjects/{SUBJECT}/versions",
+        json={"schema": deep, "schemaType": "JSON"},
+        headers=CONTENT,
+        timeout=30,
+    )
+    assert (answer.status_code, answer.json()["error_code"]) == (422, 42201)
+    assert answer.json()["message"] == "Invalid schema: nested more than 128 levels deep"
+    assert not folder.exists() or list(folder.rglob("*.json")) == []
+    code, _, err = server.stop()
+    assert code == 0 and f"POST /subjects/{SUBJECT}/versions 422" in err

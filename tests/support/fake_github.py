@@ -35,7 +35,11 @@ from urllib.parse import parse_qsl, urlencode, urlsplit
 
 FAULTS = {
     # kind: (status, message, default params)
-    "status": (500, "Server Error", {}),  # status=..., message=..., headers={...}, body=...
+    "status": (
+        500,
+        "Server Error",
+        {},
+    ),  # status=..., message=..., headers={...}, body=... (bytes: raw)
     "forbidden": (403, "Resource not accessible by integration", {}),
     "rate-limit": (429, "Too Many Requests", {"retry_after": 1}),
     "secondary-rate-limit": (
@@ -406,7 +410,10 @@ class _Handler(BaseHTTPRequestHandler):
             self._send(404, {"message": "unknown control endpoint"})
 
     def _send(self, status: int, data: Any, headers: dict[str, str] | None = None) -> None:
-        raw = b"" if status == 204 else json.dumps(data).encode("utf-8")
+        if isinstance(data, bytes):  # a fault's body sent as it is: HTML, broken JSON
+            raw = data
+        else:
+            raw = b"" if status == 204 else json.dumps(data).encode("utf-8")
         self.send_response(status)
         self.send_header("Content-Type", "application/json; charset=utf-8")
         self.send_header("Content-Length", str(len(raw)))

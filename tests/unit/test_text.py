@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import io
 import json
 
 import pytest
 
-from registry_contract.text import excerpt, one_line, printable, printable_json
+from registry_contract.text import emit_line, excerpt, one_line, printable, printable_json
 
 
 @pytest.mark.parametrize(
@@ -50,3 +51,12 @@ def test_printable_json_keeps_the_data_and_defuses_commands() -> None:
 def test_excerpt_cuts_long_text_and_says_how_much() -> None:
     assert excerpt("short", 10) == "short"
     assert excerpt("x" * 25, 10) == "x" * 10 + "… (15 more characters cut)"
+
+
+def test_emit_line_writes_one_redacted_line_that_forges_no_command(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("REGISTRY_TOKEN", "tok\nen-secret")
+    stream = io.StringIO()
+    emit_line("::error::x\n::warning::y tok\nen-secret", stream)
+    assert stream.getvalue() == "%3A:error::x\\n::warning::y ***\n"

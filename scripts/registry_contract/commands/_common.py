@@ -26,6 +26,16 @@ def load_config_from(args: argparse.Namespace) -> Config:
     return load_config(find_config(getattr(args, "config", None)))
 
 
+def check_track(config: Config, track: str | None) -> None:
+    """Refuse a --track no schema has: the run would check nothing and pass."""
+    configured = sorted({t for schema in config.schemas.values() for t in schema.tracks})
+    if track is not None and track not in configured:
+        raise UsageError(
+            f"--track {track}: not a configured track of any schema",
+            hint=f"configured tracks: {', '.join(configured)}",
+        )
+
+
 def add_output_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--format", choices=("text", "json"), default="text", help="stdout format")
     parser.add_argument("--report", metavar="FILE", help="also write the JSON report to FILE")
@@ -109,21 +119,31 @@ def read_report(path: str) -> GateResult:
     from ..fixtures import parse_json
     from ..report.parse import result_from_report
 
-    try:
-        with Path(path).open("rb") as handle:
-            raw = handle.read(REPORT_LIMIT + 1)
-    except OSError as e:
-        raise UsageError(f"report {path}: cannot read ({e.strerror})", hint="check the path") from e
-    if len(raw) > REPORT_LIMIT:
-        raise UsageError(
-            f"report {path}: larger than {REPORT_LIMIT // 2**20} MiB, not a report this tool wrote",
-            hint="pass the report.json written by `registry-contract gate --report-dir DIR`",
-        )
+    raw = read_limited(
+        Path(path),
+        REPORT_LIMIT,
+        what=f"report {path}",
+        refusal="not a report this tool wrote",
+        hint="pass the report.json written by `registry-contract gate --report-dir DIR`",
+    )
     try:
         data = parse_json(raw)
     except ValueError as e:
         raise UsageError(f"report {path}: not JSON ({e})", hint="pass the report.json") from e
     return redact_data(result_from_report(data, f"report {path}"))
+
+
+def read_limited(path: Path, limit: int, *, what: str, refusal: str, hint: str) -> bytes:
+    """The bytes of a file the command line names, of at most `limit` bytes: a larger one (or
+    /dev/zero) is refused after reading `limit` + 1 bytes, never read to its end."""
+    try:
+        with path.open("rb") as handle:
+            data = handle.read(limit + 1)
+    except OSError as e:
+        raise UsageError(f"{what}: cannot read ({e.strerror})", hint="check the path") from e
+    if len(data) > limit:
+        raise UsageError(f"{what}: larger than {limit // 2**20} MiB, {refusal}", hint=hint)
+    return data
 
 
 def write_text(path: Path, text: str) -> None:

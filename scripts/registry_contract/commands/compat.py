@@ -11,12 +11,13 @@ from typing import TYPE_CHECKING, Any
 from ..dialect import DEFAULT_DIALECT_NAME, DIALECT_BY_NAME
 from ..errors import ExitCode, UsageError
 from ..text import emit, excerpt, one_line
-from ._common import command_line, emit_result, load_config_from
+from ._common import command_line, emit_result, load_config_from, read_limited
 
 if TYPE_CHECKING:
     from ..config import Config
 
 HELP = "check two schema versions for compatibility, with rule ids and witness payloads"
+SCHEMA_LIMIT = 5 * 2**20  # bytes, as the registry clients' MAX_BODY: no schema is larger
 _LOCKED = re.compile(r"(?P<name>[A-Za-z0-9._-]+)@(?P<track>[A-Za-z0-9._-]+)")
 
 
@@ -100,16 +101,14 @@ def _config(args: argparse.Namespace) -> Config | None:
 def _load(args: argparse.Namespace, spec: str) -> Any:
     path = Path(spec)
     if path.is_file():
-        try:
-            text = path.read_text(encoding="utf-8")
-            if path.suffix.lower() in (".yaml", ".yml"):
-                from ..yamlio import load_yaml
-
-                return load_yaml(text)
-            return json.loads(text)
-        except Exception as e:  # JSONDecodeError, YAMLError, UnicodeDecodeError, OSError
-            first = str(e).splitlines()[0] if str(e) else type(e).__name__
-            raise UsageError(f"{path}: not a readable JSON/YAML schema ({first})") from e
+        data = read_limited(
+            path,
+            SCHEMA_LIMIT,
+            what=str(path),
+            refusal="not a schema",
+            hint="pass a JSON Schema file, or NAME@TRACK for a locked schema",
+        )
+        return _parse_file(path, data)
     match = _LOCKED.fullmatch(spec)
     if match is None:
         raise UsageError(f"{spec}: no such file, and not NAME@TRACK", hint="check the argument")
@@ -140,3 +139,16 @@ def render_verdict(old: str, new: str, verdict: Any, dialects: dict[str, str]) -
             witness = json.dumps(change.witness, sort_keys=True, default=str)
             lines.append(f"           witness: {excerpt(witness)}")
     return "\n".join(lines) + "\n"
+
+
+def _parse_file(path: Path, data: bytes) -> Any:
+    try:
+        text = data.decode("utf-8")
+        if path.suffix.lower() in (".yaml", ".yml"):
+            from ..yamlio import load_yaml
+
+            return load_yaml(text)
+        return json.loads(text)
+    except Exception as e:  # JSONDecodeError, YAMLError, UnicodeDecodeError, RecursionError
+        first = str(e).splitlines()[0] if str(e) else type(e).__name__
+        raise UsageError(f"{path}: not a readable JSON/YAML schema ({first})") from e

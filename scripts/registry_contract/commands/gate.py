@@ -6,7 +6,7 @@ import argparse
 import os
 
 from ._comment_options import add_comment_arguments
-from ._common import add_output_arguments, command_line, emit_result, load_config_from
+from ._common import add_output_arguments, check_track, command_line, emit_result, load_config_from
 
 HELP = "run the whole contract gate: lock integrity, fixtures, compatibility"
 TRACK_VARIABLE = "REGISTRY_CONTRACT_TRACK"
@@ -48,6 +48,7 @@ def run(args: argparse.Namespace) -> int:
     from ..gate import GateOptions, run_gate
 
     config = load_config_from(args)
+    check_track(config, args.track)
     mode = "warn" if args.override_reason else args.mode
     words = ["gate", "--offline"] if args.offline else ["gate"]
     if mode:

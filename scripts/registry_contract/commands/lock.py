@@ -10,6 +10,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from ..errors import ExitCode, LockError, UsageError
+from ..text import emit_line
 from ._common import load_config_from
 
 if TYPE_CHECKING:
@@ -77,14 +78,14 @@ def _refresh(config: Config, args: argparse.Namespace) -> int:
         if args.check:
             current = read_lock_files(config.lock_dir)
             if _without_head(files) != _without_head(current):
-                print(f"drift: {where} would change ({summary}); run `registry-contract lock`")
+                emit_line(f"drift: {where} would change ({summary}); run `registry-contract lock`")
                 return int(ExitCode.VIOLATIONS)
-            print(f"{where} is up to date with the registry")
+            emit_line(f"{where} is up to date with the registry")
             return int(ExitCode.PASSED)
         if write_lock(config.lock_dir, files, staged=staged):
-            print(f"wrote {where} ({summary})")
+            emit_line(f"wrote {where} ({summary})")
         else:
-            print(f"{where} is up to date with the registry")
+            emit_line(f"{where} is up to date with the registry")
     finally:
         if staged is not None:  # a run that failed or was interrupted leaves no staged tree
             staged.discard()
@@ -167,7 +168,7 @@ def _load_old_lock(config: Config, partial: bool) -> Lock | None:
     except LockError:
         if partial:
             raise
-        print(f"note: replacing the unreadable {config.lock_dir / LOCK_FILE}", file=sys.stderr)
+        emit_line(f"note: replacing the unreadable {config.lock_dir / LOCK_FILE}", sys.stderr)
         return None
     if problems and partial:
         raise LockError(
@@ -176,9 +177,8 @@ def _load_old_lock(config: Config, partial: bool) -> Lock | None:
             problems=tuple(problems),
         )
     if problems:
-        print(
-            f"note: replacing {config.lock_dir}, which has {len(problems)} problem(s)",
-            file=sys.stderr,
+        emit_line(
+            f"note: replacing {config.lock_dir}, which has {len(problems)} problem(s)", sys.stderr
         )
     return lock
 
@@ -203,7 +203,7 @@ def _print_entries(
 ) -> None:
     width = max((len(e.schema) for e in entries), default=0)
     for e in entries:
-        print(f"{e.schema:<{width}}  {e.track}  {e.describe()}")
+        emit_line(f"{e.schema:<{width}}  {e.track}  {e.describe()}")
     for name in names:
         schema = config.schemas[name]
         present = [t for t in schema.tracks if t in documents.get(name, {})]
@@ -211,7 +211,7 @@ def _print_entries(
             below = schema.require_track is not None and schema.tracks.index(
                 present[0]
             ) > schema.tracks.index(schema.require_track)
-            print(
+            emit_line(
                 f"{name}: no {schema.tracks[0]} in the registry, falls back to {present[0]}"
                 + (f" (below require-track {schema.require_track})" if below else "")
             )

@@ -7,6 +7,7 @@ import os
 from pathlib import Path
 
 HELP = "open the pull request from --head into --base, or update the open one's title and body"
+BODY_LIMIT = 1024 * 1024  # bytes; GitHub takes 65,536 characters
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -23,6 +24,7 @@ def run(args: argparse.Namespace) -> int:
     from ..github import ActionsEnv, write_outputs
     from ..github_api import GitHubClient
     from ..text import one_line
+    from ._common import read_limited
 
     env = ActionsEnv.from_environ(os.environ)
     if not env.token:
@@ -30,10 +32,14 @@ def run(args: argparse.Namespace) -> int:
             "no GitHub token to open the pull request with",
             hint="set GITHUB_TOKEN and give the job `pull-requests: write`",
         )
-    try:
-        body = Path(args.body_file).read_text("utf-8")
-    except OSError as e:
-        raise UsageError(f"{args.body_file}: cannot read the body ({e.strerror})") from e
+    data = read_limited(
+        Path(args.body_file),
+        BODY_LIMIT,
+        what=f"pull request body {args.body_file}",
+        refusal="more than GitHub takes",
+        hint="pass the Markdown written by `registry-contract drift --format markdown`",
+    )
+    body = data.decode("utf-8", errors="replace")
     client = GitHubClient(env.api_url, env.token, env.repository)
     done = client.upsert_pull_request(args.head, args.base, args.title, body)
     said = f"registry-contract: pull request #{done.number} {done.action}: {done.url or ''}"

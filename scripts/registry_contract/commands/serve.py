@@ -28,7 +28,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="core (default), confluent (the Schema Registry API of Kafka clients), or both",
     )
     parser.add_argument("--host", default="127.0.0.1", help="address to bind (default: loopback)")
-    parser.add_argument("--port", type=int, default=0, help="port (default: 0, any free port)")
+    parser.add_argument("--port", type=_port, default=0, help="port (default: 0, any free port)")
     parser.add_argument(
         "--token", metavar="T", help="require `Authorization: Bearer T` on every request"
     )
@@ -44,6 +44,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def _port(text: str) -> int:
+    """A TCP port number: argparse says so in its one-line usage error (exit 2) otherwise."""
+    if not text.isdigit() or int(text) > 65535:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a port number from 0 to 65535")
+    return int(text)
+
+
 class _Stop(Exception):
     """SIGINT or SIGTERM, turned into a clean exit."""
 
@@ -55,6 +62,7 @@ def _stop(signum: int, frame: FrameType | None) -> None:
 def run(args: argparse.Namespace) -> int:
     from ..errors import UsageError
     from ..lockfile import load_intact_lock
+    from ..redact import check_credential
     from ..registry.auth import is_loopback
     from ..registry.serve import LockServer, LockSnapshot
     from ..registry.serve_auth import ServerAuth
@@ -65,6 +73,12 @@ def run(args: argparse.Namespace) -> int:
             "--writable needs --api confluent or both", hint="the core API is read-only"
         )
     password = os.environ.get("REGISTRY_PASSWORD") or None
+    for name, value in (
+        ("--token", args.token),
+        ("--username", args.username),
+        ("REGISTRY_PASSWORD", password if args.username else None),
+    ):
+        check_credential(name, value)  # before anything could quote it
     if args.username and not password:
         raise UsageError(
             "--username needs the password in the REGISTRY_PASSWORD environment variable",

@@ -7,7 +7,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..errors import ExitCode, UsageError
-from ._common import add_output_arguments, command_line, emit_result, load_config_from, write_text
+from ._common import (
+    add_output_arguments,
+    check_track,
+    command_line,
+    emit_result,
+    load_config_from,
+    write_text,
+)
 
 if TYPE_CHECKING:
     from ..config import Config
@@ -43,6 +50,7 @@ def run(args: argparse.Namespace) -> int:
     from ..gate import GateOptions, run_gate
 
     config = load_config_from(args)
+    check_track(config, args.track)
     words = ["validate", *(["--track", args.track] if args.track else [])]
     options = GateOptions(
         mode=args.mode, track=args.track, compat=False, command=command_line(args, *words)

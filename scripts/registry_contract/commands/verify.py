@@ -19,9 +19,10 @@ def run(args: argparse.Namespace) -> int:
     from pathlib import Path
 
     from ..lockfile import load_intact_lock
+    from ..text import emit_line
 
     lock_dir = Path(args.lock_dir) if args.lock_dir else load_config_from(args).lock_dir
     lock = load_intact_lock(lock_dir)
     count = sum(len(t) for t in lock.entries.values())
-    print(f"{lock_dir}: OK, {count} schema file(s) match their sha256 and metaschema")
+    emit_line(f"{lock_dir}: OK, {count} schema file(s) match their sha256 and metaschema")
     return 0

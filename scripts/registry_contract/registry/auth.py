@@ -13,6 +13,7 @@ from requests.auth import AuthBase, HTTPBasicAuth
 
 from ..errors import ConfigError
 from ..lockfile import public_url
+from ..redact import check_credential
 
 
 @dataclass(frozen=True)
@@ -77,18 +78,8 @@ def credentials_from_env(environ: Mapping[str, str], *, basic: bool) -> Credenti
         ("REGISTRY_USERNAME", username),
         ("REGISTRY_PASSWORD", password),
     ):
-        _check_header_safe(variable, value)
+        check_credential(variable, value)
     return Credentials(token, username, password, basic=basic)
-
-
-def _check_header_safe(variable: str, value: str | None) -> None:
-    bad = next((i for i, c in enumerate(value or "") if ord(c) > 0xFF or not c.isprintable()), None)
-    if bad is not None:
-        raise ConfigError(
-            f"{variable} holds a line break, a control character or a character outside "
-            f"Latin-1 (character {bad + 1}); its value is not shown",
-            hint=f"set {variable} again to the credential alone (no trailing newline)",
-        )
 
 
 ALLOWED_HOSTS_VARIABLE = "REGISTRY_CONTRACT_ALLOWED_HOSTS"

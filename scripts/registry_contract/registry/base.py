@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from ..dialect import DEFAULT_DIALECT_NAME, dialect_of
 from ..errors import RegistryError
-from ..lockfile import canonical_json, sha256_hex
+from ..lockfile import MAX_SCHEMA_DEPTH, canonical_json, sha256_hex, too_deep
 
 if TYPE_CHECKING:
     from ..lockfile import Lock
@@ -138,6 +138,11 @@ def check_schema_document(
             f"{where} is a JSON {type(document).__name__}, not an object or a boolean",
             hint="publish a JSON Schema object to the registry",
         )
+    if _nested_too_deeply(document):
+        raise RegistryError(
+            f"{where} is nested more than {MAX_SCHEMA_DEPTH} levels deep, which the lock refuses",
+            hint="flatten the schema in the registry (use $defs); the lock was not changed",
+        )
     dialect = dialect_of(document, default_dialect)
     if not is_known_dialect(dialect):
         raise RegistryError(
@@ -157,6 +162,25 @@ def check_schema_document(
             hint="fix the schema in the registry; the lock was not changed",
         )
     return document
+
+
+def refuse_deep_json(data: bytes, where: str) -> None:
+    """Refuse an answer nested deeper than a schema the lock accepts, before parsing it (the
+    parser would run out of stack on one nested thousands deep)."""
+    if too_deep(data, MAX_SCHEMA_DEPTH + 1):  # + 1: the core API's envelope around the schema
+        raise RegistryError(
+            f"{where} is nested more than {MAX_SCHEMA_DEPTH} levels deep, which the lock refuses",
+            hint="flatten the schema in the registry (use $defs); the lock was not changed",
+        )
+
+
+def _nested_too_deeply(document: Any) -> bool:
+    """Whether the lock would refuse this document (`verify` runs too_deep on its file): the
+    C encoder keeps the nesting of the canonical bytes, and stops at Python's recursion limit."""
+    try:
+        return too_deep(json.dumps(document).encode())
+    except (RecursionError, ValueError):  # ValueError: a circular structure, which JSON has not
+        return True
 
 
 def warm_up_schema_checks() -> None:

@@ -8,7 +8,13 @@ from urllib.parse import quote
 
 from ..dialect import DEFAULT_DIALECT_NAME
 from ..errors import ConfigError, RegistryError
-from .base import FetchedSchema, FetchStats, check_schema_document, parse_version
+from .base import (
+    FetchedSchema,
+    FetchStats,
+    check_schema_document,
+    parse_version,
+    refuse_deep_json,
+)
 from .cache import ConditionalGetter
 from .http import Response, Transport
 
@@ -92,6 +98,8 @@ class ConfluentClient:
                 hint="register the subject with schemaType JSON, or fix subject-template",
             )
         version = parse_version(data.get("version"), response.url, name, track)
+        where = f"{response.url}: the schema text of subject {subject!r} ({name}@{track})"
+        refuse_deep_json(data["schema"].encode(errors="surrogatepass"), where)
         try:
             document = json.loads(data["schema"])
         except (ValueError, RecursionError) as e:

@@ -71,7 +71,7 @@ def parse_envelope(
     response: Response, name: str, track: str, default_dialect: str = DEFAULT_DIALECT_NAME
 ) -> FetchedSchema:
     """Check `{"name", "track", "version", "schema"}` against what was asked."""
-    data: Any = response.json()
+    data: Any = response.json(f"the schema of {name}@{track}")
     if not isinstance(data, dict) or "schema" not in data:
         raise _shape_error(response, 'an object with "name", "track", "version" and "schema"')
     if data.get("name") != name or data.get("track") != track:

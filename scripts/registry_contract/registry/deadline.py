@@ -32,11 +32,14 @@ class Watch:
         self.expired = False
         self.done = False
         self.connection: HTTPConnection | None = None
+        # The socket of the request once sent: an answer that closes the connection (HTTP/1.0,
+        # `Connection: close`) leaves it to the response alone, and the connection's sock None.
+        self.sock: socket.socket | None = None
 
     def expire(self) -> None:
         """Cut the connection off, so that a read blocked on a trickling answer returns."""
         self.expired = True
-        sock = getattr(self.connection, "sock", None)
+        sock = self.sock or getattr(self.connection, "sock", None)
         if sock is not None:
             with contextlib.suppress(OSError):
                 sock.shutdown(socket.SHUT_RDWR)
@@ -53,6 +56,8 @@ class _WatchedConnection(HTTPConnection):
                 raise DeadlinePassedError
             watch.connection = self
         super().request(*args, **kwargs)
+        if watch is not None:
+            watch.sock = self.sock
 
 
 class _WatchedHTTPSConnection(_WatchedConnection, HTTPSConnection):
@@ -108,6 +113,7 @@ class Watchdog:
         with self._cond:
             watch.done = True
             watch.connection = None
+            watch.sock = None
 
     def _run(self) -> None:
         with self._cond:

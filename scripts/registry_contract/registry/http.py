@@ -22,7 +22,7 @@ from urllib3.util.retry import Retry
 from ..errors import ConfigError, RegistryError
 from ..lockfile import public_url, public_urls
 from .auth import Credentials
-from .base import FetchStats
+from .base import FetchStats, refuse_deep_json
 from .deadline import CURRENT, DeadlinePassedError, Watch, Watchdog, WatchedAdapter
 
 if TYPE_CHECKING:
@@ -106,8 +106,9 @@ class Response:
     headers: CaseInsensitiveDict[str]
     body: bytes
 
-    def json(self) -> Any:
-        """The parsed body; HTML and non-JSON bodies are errors naming the URL."""
+    def json(self, what: str = "the response") -> Any:
+        """The parsed body; HTML, non-JSON and too deeply nested bodies are errors naming the
+        URL and `what` it holds."""
         kind = self.headers.get("Content-Type", "").split(";")[0].strip().lower()
         if kind in ("text/html", "application/xhtml+xml") or self.body.lstrip()[:1] == b"<":
             raise RegistryError(
@@ -115,6 +116,7 @@ class Response:
                 "likely a proxy, captive portal or login page",
                 hint="check registry.url and the network path to the registry",
             )
+        refuse_deep_json(self.body, f"{self.url}: {what}")
         try:
             return json.loads(self.body)
         except (ValueError, RecursionError) as e:  # RecursionError: nested too deeply

@@ -7,6 +7,7 @@ from typing import Any
 
 from ..compat import LEVELS
 from ..errors import UsageError
+from ..lockfile import MAX_SCHEMA_DEPTH, too_deep
 from ..metaschema import find_schema_error, is_known_dialect
 from .serve_reply import ApiError, shown
 from .serve_store import StoredSchema, SubjectStore
@@ -122,6 +123,10 @@ def parse_candidate(body: dict[str, Any]) -> dict[str, Any]:
     text = body.get("schema")
     if not isinstance(text, str):
         raise ApiError(422, 42201, 'Invalid schema: "schema" must be the schema as JSON text')
+    if too_deep(text.encode(errors="surrogatepass")):  # `lock` would refuse it, then verify
+        raise ApiError(
+            422, 42201, f"Invalid schema: nested more than {MAX_SCHEMA_DEPTH} levels deep"
+        )
     try:
         document = json.loads(text)
     except (ValueError, RecursionError) as e:

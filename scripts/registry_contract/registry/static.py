@@ -10,7 +10,7 @@ from urllib.parse import quote
 
 from ..dialect import DEFAULT_DIALECT_NAME
 from ..errors import RegistryError
-from .base import FetchedSchema, FetchStats, check_schema_document
+from .base import FetchedSchema, FetchStats, check_schema_document, refuse_deep_json
 from .cache import ConditionalGetter
 from .http import MAX_BODY
 
@@ -48,7 +48,13 @@ class StaticClient:
             return answer
         if answer.status == 404:
             return None
-        schema = check_schema_document(answer.json(), answer.url, name, track, self.default_dialect)
+        schema = check_schema_document(
+            answer.json(f"the schema of {name}@{track}"),
+            answer.url,
+            name,
+            track,
+            self.default_dialect,
+        )
         fetched = FetchedSchema(name, track, static_version(schema), schema, answer.url)
         self._getter.remember(url, answer, fetched)
         return fetched
@@ -98,6 +104,7 @@ class FolderClient:
             raise RegistryError(f"{path}: cannot read ({e.strerror})") from e
         finally:
             self.stats.record(time.perf_counter() - started)
+        refuse_deep_json(data, f"{path}: the schema of {name}@{track}")
         try:
             document = json.loads(data)
         except (ValueError, RecursionError) as e:
