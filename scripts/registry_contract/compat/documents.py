@@ -390,20 +390,21 @@ class Document:
         root["$schema"] = URI_BY_DRAFT[self.draft]
         return root
 
-    def foreign_regex(self) -> tuple[str, str] | None:
-        """The first `pattern` or `patternProperties` regex that is not ECMA-262 (so no
-        validator can run it), and where it is; None when every regex is one."""
+    def foreign_regexes(self) -> dict[str, str]:
+        """Each `pattern` or `patternProperties` regex that is not ECMA-262 (so no validator
+        can run it), with the first place it is at."""
+        found: dict[str, str] = {}
         for pointer, node in self.nodes.items():
             if not isinstance(node, dict):
                 continue
-            found = [(node.get("pattern"), child(pointer, "pattern"))]
+            regexes = [(node.get("pattern"), child(pointer, "pattern"))]
             names = node.get("patternProperties")
             if isinstance(names, dict):
-                found += [(r, child(pointer, "patternProperties", r)) for r in names]
-            for regex, where in found:
+                regexes += [(r, child(pointer, "patternProperties", r)) for r in names]
+            for regex, where in regexes:
                 if isinstance(regex, str) and ecmaregex.search(regex, "") is None:
-                    return regex, where
-        return None
+                    found.setdefault(regex, where)
+        return found
 
     def knows_format(self, name: str) -> bool:
         """Whether the validator asserts format `name` in this draft (when formats are on)."""

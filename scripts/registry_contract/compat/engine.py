@@ -98,15 +98,16 @@ def _given_up(rule: str, why: str, level: str, undecidable: str) -> CompatResult
 
 
 def _foreign_regex(old: Document, new: Document) -> str | None:
-    """Why the pair cannot be compared: a regex of either version that is not ECMA-262, so
-    that no string can be tested against it; None when there is none or nothing changed."""
+    """Why the pair cannot be compared: a regex that is not ECMA-262 (so that no string can
+    be tested against it) in one version and not the other; None when there is none. One
+    that both versions hold is compared as text, like any pattern."""
     if json_key(old.root) == json_key(new.root):
         return None
-    for doc in (old, new):
-        found = doc.foreign_regex()
-        if found is not None:
-            regex, where = found
-            return f"{doc.label} has {regex!r} at {where}, which is not an ECMA-262 regex"
+    found = old.foreign_regexes(), new.foreign_regexes()
+    for doc, mine, theirs in ((old, *found), (new, *reversed(found))):
+        for regex, where in mine.items():
+            if regex not in theirs:
+                return f"{doc.label} has {regex!r} at {where}, which is not an ECMA-262 regex"
     return None
 
 

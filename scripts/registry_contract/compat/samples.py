@@ -45,6 +45,9 @@ OTHER_FORMAT_SAMPLES = {
 }
 # Strings that break most formats and patterns; tried in order when one is needed.
 PLAIN_STRINGS = ("", "a", "0", "A", "-", " ", "a b", "aaaaaaaa", "~!@", "é")
+# Strings tried for a regex Python cannot read (`\p{L}`, `\cX`): letters beyond ASCII first,
+# since Unicode property classes are the usual reason.
+ECMA_ONLY_PROBES = ("é", "Ж", "ß", "a", "A", "0", "-", " ")
 
 
 def sample_pattern(pattern: str, variant: int = 0, grow: int = 0) -> str | None:
