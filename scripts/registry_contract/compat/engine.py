@@ -103,8 +103,8 @@ def _foreign_regex(old: Document, new: Document) -> str | None:
     that both versions hold is compared as text, like any pattern."""
     if json_key(old.root) == json_key(new.root):
         return None
-    found = old.foreign_regexes(), new.foreign_regexes()
-    for doc, mine, theirs in ((old, *found), (new, *reversed(found))):
+    in_old, in_new = old.foreign_regexes(), new.foreign_regexes()
+    for doc, mine, theirs in ((old, in_old, in_new), (new, in_new, in_old)):
         for regex, where in mine.items():
             if regex not in theirs:
                 return f"{doc.label} has {regex!r} at {where}, which is not an ECMA-262 regex"
