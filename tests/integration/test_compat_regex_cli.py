@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
+from test_regex_cli import cli  # the CLI in a subprocess, with a hang guard
 
 from registry_contract.validation import SchemaValidator
 
@@ -22,18 +21,6 @@ STRING = {"type": "string"}
 SLOW_A = "a" * 35 + "!"
 SLOW_AA = "a" * 40 + "!"
 SLOW_X = "x" * 30
-
-
-def cli(root: Path, *words: str) -> subprocess.CompletedProcess[str]:
-    # A hang guard, not a timing assertion.
-    return subprocess.run(
-        [sys.executable, "-m", "registry_contract", *words],
-        cwd=root,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
 
 
 def compat(tmp_path: Path, old: Any, new: Any) -> tuple[int, dict[str, Any]]:
