@@ -8,13 +8,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from jsonschema.validators import Draft7Validator, validator_for
-from referencing import Registry
 
 from registry_contract.compat import Change, CompatResult, check_compatibility
 from registry_contract.compat.documents import Document, nullable_as_type
 from registry_contract.compat.witness import shows
-from registry_contract.dialect import DIALECT_BY_NAME
+from registry_contract.validation import SchemaValidator
 
 CORPUS = Path(__file__).resolve().parents[1] / "data" / "compat"
 
@@ -53,20 +51,20 @@ def verdict(case: dict[str, Any], level: str) -> CompatResult:
 
 
 def real_validator(schema: Any, formats: bool = True, default_dialect: str | None = None) -> Any:
-    """python-jsonschema for `schema`: its draft (draft-07 without `$schema`, the default
-    dialect, unless another is given), formats asserted unless off, nothing fetched."""
-    schema = nullable_as_type(schema)
-    default = Draft7Validator
-    if default_dialect is not None:
-        default = validator_for({"$schema": DIALECT_BY_NAME[default_dialect]})
-    cls = validator_for(schema, default=default)
-    checker = cls.FORMAT_CHECKER if formats else None
-    return cls(schema, format_checker=checker, registry=Registry())
+    """The gate's validator for `schema` (jsonschema-rs deciding, ECMA-262 regexes): its
+    draft (draft-07 without `$schema`, the default dialect, unless another is given), formats
+    asserted unless off, nothing fetched."""
+    return SchemaValidator(
+        nullable_as_type(schema),
+        label="corpus",
+        formats=formats,
+        default_dialect=default_dialect or "draft7",
+    )
 
 
 def assert_proven(change: Change, old: Any, new: Any, options: dict[str, Any]) -> None:
     """A breaking change is undecidable, or its witness passes the source version under
-    python-jsonschema, fails the target, and the target rejects it at the change's own
+    the gate's validator, fails the target, and the target rejects it at the change's own
     location (the pointer is read through `$ref` with the engine's Document). A change
     that breaks nothing carries no witness."""
     if not change.breaking or change.rule.startswith("undecidable-"):

@@ -167,7 +167,10 @@ class Conj:
         for v in self.views:
             if name in v.properties:
                 found.append(v.properties[name])
-            matched = [p for pat, p in v.pattern_properties.items() if search(pat, name)]
+            # A regex ECMA-262 cannot run (None) is applied: witnesses are confirmed anyway.
+            matched = [
+                p for pat, p in v.pattern_properties.items() if search(pat, name) is not False
+            ]
             found.extend(matched)
             if name not in v.properties and not matched and v.additional is not None:
                 found.append(v.additional)

@@ -1,4 +1,4 @@
-"""One schema version as the engine sees it: its draft, its `$ref` targets and its validators."""
+"""One schema version as the engine sees it: its draft, `$ref` targets, jsonschema-rs validators."""
 
 from __future__ import annotations
 
@@ -7,10 +7,13 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
-from urllib.parse import unquote, urldefrag, urljoin
+from urllib.parse import quote, unquote, urldefrag, urljoin, urlsplit
 
+from .. import ecmaregex
 from ..dialect import DEFAULT_DIALECT_NAME, DIALECT_BY_NAME, dialect_of
-from .enums import KEY_SETS, KeySets, indexed_enum
+from ..ecmaregex import UNDECIDED_KINDS
+from ..validation import REF_STEPS
+from .enums import KeySets
 from .model import CompatError
 
 DRAFT_BY_URI = {
@@ -19,13 +22,6 @@ DRAFT_BY_URI = {
     "http://json-schema.org/draft-07/schema": 7,
     "https://json-schema.org/draft/2019-09/schema": 2019,
     "https://json-schema.org/draft/2020-12/schema": 2020,
-}
-VALIDATOR_NAME_BY_DRAFT = {
-    4: "Draft4Validator",
-    6: "Draft6Validator",
-    7: "Draft7Validator",
-    2019: "Draft201909Validator",
-    2020: "Draft202012Validator",
 }
 
 
@@ -37,22 +33,55 @@ NAME_BY_DRAFT = {
 }
 
 
-def validator_class(draft: int) -> Any:
-    """python-jsonschema's validator class of a draft, imported when a payload is first
-    checked: a comparison that needs no witness checked imports none of it."""
-    from jsonschema import validators
-
-    return getattr(validators, VALIDATOR_NAME_BY_DRAFT[draft])
+URI_BY_DRAFT = {draft: uri + "#" for uri, draft in DRAFT_BY_URI.items()}
+# Strings that break every format a draft asserts: a format is asserted when one is refused.
+_FORMAT_PROBES = ("\x00 [(", "(", "a")
+_DRAFT4_MODIFIED = {"exclusiveMinimum": "minimum", "exclusiveMaximum": "maximum"}
+_WEAK_KINDS = frozenset({"anyOf", "oneOf"})
 
 
 @cache
-def witness_validator_class(draft: int) -> Any:
-    """The draft's validator class with `enum` looked up in a set (see enums.py)."""
-    from jsonschema import _keywords, validators
+def _asserts_format(draft: int, name: str) -> bool:
+    import jsonschema_rs
 
-    original: Any = _keywords.enum
-    extended = {"enum": indexed_enum(original)}
-    return validators.extend(validator_class(draft), extended)  # type: ignore[no-untyped-call]
+    schema = {"$schema": URI_BY_DRAFT[draft], "format": name}
+    validator = jsonschema_rs.validator_for(schema, validate_formats=True)
+    return not all(validator.is_valid(probe) for probe in _FORMAT_PROBES)
+
+
+# Stands for a `$ref` that leaves the document: nothing is fetched, so it cannot tell.
+REMOTE_KEYWORD = "x-registry-contract-remote-ref"
+# The base URI jsonschema-rs gives a document without `$id`.
+DEFAULT_BASE = "json-schema:///"
+
+
+class _RemoteRef:
+    def __init__(self, parent: Any, value: Any, schema_path: Any) -> None:
+        self.ref = value
+
+    def validate(self, instance: Any) -> None:
+        raise ValueError(f"$ref {self.ref!r} leaves the document")
+
+
+def _undecided(error: Any) -> bool:
+    """The validator could not tell: a regex it gave up on, a `$ref` it cannot follow."""
+    steps = error.evaluation_path
+    return error.kind.name in UNDECIDED_KINDS or bool(steps and steps[-1] == REMOTE_KEYWORD)
+
+
+def _node_at(root: Any, pointer: str) -> Any:
+    node = root
+    for token in pointer.split("/")[1:]:
+        key = token.replace("~1", "/").replace("~0", "~")
+        try:
+            node = node[int(key)] if isinstance(node, list) else node[key]
+        except (KeyError, IndexError, TypeError, ValueError):
+            return None
+    return node
+
+
+def _refuse_retrieval(uri: str) -> Any:
+    raise ValueError(f"{uri} is outside the document; remote references are never fetched")
 
 
 def dialect_names(old: Any, new: Any, default: str) -> dict[str, str]:
@@ -177,8 +206,7 @@ class Document:
                 self.resolve(node["$ref"], pointer)
         self.views: dict[str, Any] = {}
         self.flat_cache: dict[Any, Any] = {}
-        self._validators: dict[str, Any] = {}
-        self._checker: Any = None
+        self._validators: Any = None
         self.key_sets = KeySets()
 
     def _index(self, node: Any, pointer: str, base: str) -> None:
@@ -226,31 +254,34 @@ class Document:
         return target
 
     def is_valid(self, instance: Any, pointer: str = "") -> bool:
-        """Validate with python-jsonschema (this draft); unknown counts as no."""
+        """Validate with jsonschema-rs (this draft); unknown counts as no."""
         return self.validity(instance, pointer) is True
 
     def validity(self, instance: Any, pointer: str = "") -> bool | None:
-        """True or False from python-jsonschema, or None when it cannot tell (a `$ref` that
-        leaves the document, a schema it cannot read in this draft, recursion too deep)."""
-        token = KEY_SETS.set(self.key_sets)
-        try:
-            return bool(self._validator(pointer).is_valid(instance))
-        except Exception:  # see _errors
+        """True or False from jsonschema-rs, or None when it cannot tell (a `$ref` that leaves
+        the document, a schema it cannot compile in this draft, a regex it gave up on)."""
+        validator = self._validator(pointer)
+        if validator is None:
             return None
-        finally:
-            KEY_SETS.reset(token)
+        try:
+            if validator.is_valid(instance):
+                return True
+            errors = list(validator.iter_errors(instance))
+        except Exception:  # a value jsonschema-rs cannot hold (a lone surrogate, NaN)
+            return None
+        return None if any(map(_undecided, errors)) else False
 
     def rejection(self, instance: Any, pointer: str) -> tuple[str, str] | None:
         """The keyword that rejects `instance` at `pointer`, and where it is; None if valid."""
-        from jsonschema.exceptions import best_match
-
         errors = self._errors(instance, pointer)
         if errors is None:
             return "$ref", pointer
-        error = best_match(errors)
-        if error is None:
+        if not errors:
             return None
-        if error.validator == "oneOf" and error.context:  # no branch matched, unlike "several did"
+        # The best match, as python-jsonschema ranks: the shallowest place in the payload, a
+        # specific keyword before an anyOf or oneOf that only says "none matched".
+        error = min(errors, key=lambda e: (len(e.instance_path), e.kind.name in _WEAK_KINDS))
+        if type(error.kind).__name__ == "OneOfNotValid":  # no branch matched, not "several"
             return "anyOf", pointer
         found = self._locate(error, pointer)
         return str(found.keyword), found.location
@@ -262,88 +293,127 @@ class Document:
         return None if errors is None else [self._locate(e, pointer) for e in errors]
 
     def _errors(self, instance: Any, pointer: str) -> list[Any] | None:
-        token = KEY_SETS.set(self.key_sets)
-        try:
-            return list(self._validator(pointer).iter_errors(instance))
-        except Exception:
-            # python-jsonschema raises on a `$ref` leaving the document (Unresolvable), on a
-            # schema that is not valid in the draft it is read in (a list `items` read as
-            # 2020-12 raises AttributeError), and on recursion too deep. Each means "cannot
-            # tell", which the engine turns into an undecidable change, never a crash.
+        validator = self._validator(pointer)
+        if validator is None:
             return None
-        finally:
-            KEY_SETS.reset(token)
+        try:
+            errors = list(validator.iter_errors(instance))
+        except Exception:  # a value jsonschema-rs cannot hold (a lone surrogate, NaN)
+            return None
+        return None if any(map(_undecided, errors)) else errors
 
     def _locate(self, error: Any, pointer: str) -> Rejection:
-        # python-jsonschema leaves `$ref` out of schema paths: a token the node lacks is
-        # read in the node's `$ref` target (always, in drafts that ignore `$ref` siblings).
+        # The evaluation path names each `$ref` it followed; the keyword's node is read in
+        # the reference's target.
         at = node = pointer
         via: list[str] = []
-        for token in error.absolute_schema_path:
-            node = self._through_refs(at, str(token))
-            if node != at:
+        steps = list(error.evaluation_path)
+        for token in steps:
+            if token in REF_STEPS:
+                target = self._ref_target(at, str(token))
+                if target is None:
+                    break
                 via.append(at)
-            at = child(node, token)
-        keyword = None if error.validator is None else str(error.validator)
+                at = node = target
+                continue
+            node = at
+            at = child(at, token)
+        keyword: str | None = None
+        if error.kind.name != "falseSchema" and steps and isinstance(steps[-1], str):
+            keyword = steps[-1]
         if keyword is None:
-            node = self._through_refs(at, None)
-            if node != at:
-                via.append(at)
-            at = node
-        path, value = tuple(error.absolute_path), error.validator_value
-        return Rejection(keyword, at, node, path, value, tuple(via))
+            node = at
+        here = self.nodes.get(node)
+        if keyword in _DRAFT4_MODIFIED and isinstance(here, dict) and here.get(keyword) is True:
+            # Draft 4's boolean `exclusiveMinimum` modifies `minimum`: the bound is the keyword.
+            keyword = _DRAFT4_MODIFIED[keyword]
+            at = child(node, keyword)
+        value = here.get(keyword) if isinstance(here, dict) and keyword is not None else None
+        return Rejection(keyword, at, node, tuple(error.instance_path), value, tuple(via))
 
-    def _through_refs(self, at: str, token: str | None) -> str:
-        for _ in range(len(self.nodes)):
-            node = self.nodes.get(at)
-            if not (isinstance(node, dict) and isinstance(node.get("$ref"), str)):
-                break
-            if token is not None and token in node and self.draft > 7:
-                break
-            target = self.resolve(node["$ref"], at)
-            if target is None or target == at:
-                break
-            at = target
-        return at
+    def _ref_target(self, at: str, keyword: str) -> str | None:
+        node = self.nodes.get(at)
+        ref = node.get(keyword) if isinstance(node, dict) else None
+        if keyword == "$recursiveRef" and ref == "#":
+            return ""
+        return self.resolve(ref, at) if isinstance(ref, str) else None
 
     def _validator(self, pointer: str) -> Any:
-        validator = self._validators.get(pointer)
-        if validator is None:
-            validator = self._validators[pointer] = self._validator_at(pointer)
-        return validator
+        """jsonschema-rs's validator of the schema at `pointer`, or None when it has none."""
+        if self._validators is None:
+            self._validators = self._compile()
+        return None if self._validators is None else self._validators.get("#" + pointer)
 
-    def _validator_at(self, pointer: str) -> Any:
-        if self._checker is None:
-            from referencing import Registry
+    def _compile(self) -> Any:
+        """Every subschema compiled at once, read in this document's draft, formats asserted
+        as configured, nothing fetched; None when jsonschema-rs cannot compile the schema."""
+        import jsonschema_rs
 
-            cls = witness_validator_class(self.draft)
-            root = nullable_as_type(self.root)
-            if isinstance(root, dict) and "$schema" in root:
-                # The class already is this draft's; without `$schema`, evolving to the root
-                # (a `$ref: "#"`) keeps it instead of switching to the stock class.
-                root = {k: v for k, v in root.items() if k != "$schema"}
-            checker = cls.FORMAT_CHECKER if self.formats else None
-            # An explicit, empty registry: a `$ref` leaving the document is never fetched.
-            self._checker = cls(root, format_checker=checker, registry=Registry())
-        if not pointer:
-            return self._checker
-        return self._checker.evolve(schema=resolve_pointer(self._checker.schema, pointer))
+        try:
+            return jsonschema_rs.validator_map_for(
+                self._as_validated(),
+                validate_formats=self.formats,
+                ignore_unknown_formats=True,
+                retriever=_refuse_retrieval,
+                keywords={REMOTE_KEYWORD: _RemoteRef},
+            )
+        except Exception:  # a regex that is not ECMA-262, a schema invalid in its draft
+            return None
+
+    def _as_validated(self) -> Any:
+        """The schema as the validator reads it: in this document's draft, `nullable` as a
+        `null` type, every local `$ref` spelt as the absolute pointer the engine resolved it
+        to (a draft-07 `$anchor` too), and a `$ref` leaving the document as a keyword that
+        says "cannot tell" when a payload reaches it."""
+        root = nullable_as_type(self.root)
+        if not isinstance(root, dict):
+            return root
+        refs = [
+            (at, node["$ref"])
+            for at, node in self.nodes.items()
+            if isinstance(node, dict) and isinstance(node.get("$ref"), str)
+        ]
+        root = copy.deepcopy(root) if refs and root is self.root else dict(root)
+        base = self.base_by_pointer.get("", "") or DEFAULT_BASE
+        for at, ref in refs:
+            node = _node_at(root, at)
+            if not isinstance(node, dict):
+                continue  # below a remote `$ref` whose siblings this draft ignores
+            target = self.resolve(ref, at)
+            if target is None:
+                if self.draft <= 7:
+                    node.clear()
+                node.pop("$ref", None)
+                node[REMOTE_KEYWORD] = ref
+            elif urlsplit(base).scheme:
+                node["$ref"] = base + "#" + quote(target, safe="/~!$&'()*+,;=:@")
+        root["$schema"] = URI_BY_DRAFT[self.draft]
+        return root
+
+    def foreign_regexes(self) -> dict[str, str]:
+        """Each `pattern` or `patternProperties` regex that is not ECMA-262 (so no validator
+        can run it), with the first place it is at."""
+        found: dict[str, str] = {}
+        for pointer, node in self.nodes.items():
+            if not isinstance(node, dict):
+                continue
+            regexes = [(node.get("pattern"), child(pointer, "pattern"))]
+            names = node.get("patternProperties")
+            if isinstance(names, dict):
+                regexes += [(r, child(pointer, "patternProperties", r)) for r in names]
+            for regex, where in regexes:
+                if isinstance(regex, str) and ecmaregex.search(regex, "") is None:
+                    found.setdefault(regex, where)
+        return found
 
     def knows_format(self, name: str) -> bool:
-        return name in validator_class(self.draft).FORMAT_CHECKER.checkers
+        """Whether the validator asserts format `name` in this draft (when formats are on)."""
+        return _asserts_format(self.draft, name)
 
     @property
     def dialect_name(self) -> str:
         """The `default-dialect` name of the draft this document is read in."""
         return NAME_BY_DRAFT[self.draft]
-
-
-def resolve_pointer(root: Any, pointer: str) -> Any:
-    node = root
-    for token in pointer.split("/")[1:]:
-        key = token.replace("~1", "/").replace("~0", "~")
-        node = node[int(key)] if isinstance(node, list) else node[key]
-    return node
 
 
 def nullable_as_type(schema: Any) -> Any:

@@ -9,6 +9,7 @@ from .budget import DEFAULT_BUDGET_S, Budget, OverBudgetError
 from .compare import find_differences
 from .context import Finding, Run
 from .documents import Document
+from .enums import json_key
 from .model import (
     BREAKS_BY_DIRECTION,
     LEVELS,
@@ -59,6 +60,9 @@ def check_compatibility(
         for back, schema in enumerate(history, start=1):
             label = "OLD" if back == 1 else f"OLD-{back - 1}"
             old_doc = Document(schema, label, default_dialect, formats)
+            foreign = _foreign_regex(old_doc, new_doc)
+            if foreign is not None:
+                return _given_up("undecidable-pattern", foreign, level, undecidable)
             for direction in _directions(level, back):
                 run = Run(
                     *_sides(old_doc, new_doc, direction), open_content_model == "lenient", limit
@@ -91,6 +95,20 @@ def _given_up(rule: str, why: str, level: str, undecidable: str) -> CompatResult
     direction = NARROWS if level in BREAKS_BY_DIRECTION[NARROWS] else WIDENS
     change = Change(rule, "", "", "", direction, breaks, breaking, f"could not decide: {why}")
     return CompatResult(not breaking, level, [change])
+
+
+def _foreign_regex(old: Document, new: Document) -> str | None:
+    """Why the pair cannot be compared: a regex that is not ECMA-262 (so that no string can
+    be tested against it) in one version and not the other; None when there is none. One
+    that both versions hold is compared as text, like any pattern."""
+    if json_key(old.root) == json_key(new.root):
+        return None
+    in_old, in_new = old.foreign_regexes(), new.foreign_regexes()
+    for doc, mine, theirs in ((old, in_old, in_new), (new, in_new, in_old)):
+        for regex, where in mine.items():
+            if regex not in theirs:
+                return f"{doc.label} has {regex!r} at {where}, which is not an ECMA-262 regex"
+    return None
 
 
 def _directions(level: str, back: int) -> tuple[str, ...]:

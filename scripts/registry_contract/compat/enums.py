@@ -1,9 +1,7 @@
-"""Listed values in linear time: hashable JSON keys, and an `enum` keyword that looks values up."""
+"""Listed values in linear time: hashable JSON keys, built once per listed array."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from contextvars import ContextVar
 from typing import Any
 
 JsonKey = tuple[Any, ...]
@@ -66,32 +64,3 @@ class KeySets:
     def of(self, values: list[Any]) -> frozenset[JsonKey] | None:
         """The set of the values' keys, or None when one is too deep to key."""
         return self._entry(values)[2]
-
-
-# The key sets of the document being validated: python-jsonschema's keyword functions get
-# no context of ours, and one extended validator class per draft is shared by every document.
-KEY_SETS: ContextVar[KeySets | None] = ContextVar("KEY_SETS", default=None)
-
-
-def indexed_enum(fallback: Callable[..., Iterator[Any]]) -> Callable[..., Iterator[Any]]:
-    """python-jsonschema's `enum` keyword, looked up in the set of the current KEY_SETS.
-
-    The library compares an instance with every listed value and prints them all in its
-    message, so checking each of N values against an N-value enum costs N² comparisons.
-    """
-
-    def enum(validator: Any, enums: Any, instance: Any, schema: Any) -> Iterator[Any]:
-        sets = KEY_SETS.get()
-        keys = sets.of(enums) if sets is not None and isinstance(enums, list) else None
-        try:
-            found = keys is not None and json_key(instance) in keys
-        except RecursionError:
-            keys = None
-        if keys is None:
-            yield from fallback(validator, enums, instance, schema)
-        elif not found:
-            from jsonschema.exceptions import ValidationError
-
-            yield ValidationError(f"the value is not one of the {len(enums)} listed values")
-
-    return enum

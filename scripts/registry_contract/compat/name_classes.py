@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from .candidates import chain, objects_with
@@ -135,19 +136,19 @@ def _sample_name(
     for name in [*(o for o in options if o is not None), *FRESH_NAMES]:
         if name in explicit:
             continue
-        in_p = (
-            search(p, name)
-            if p is not None
-            else not any(search(r, name) for r in (va.pattern_properties if va else ()))
-        )
-        in_q = (
-            search(q, name)
-            if q is not None
-            else not any(search(r, name) for r in vb.pattern_properties)
-        )
-        if in_p and in_q:
+        if _in_class(name, p, va.pattern_properties if va else ()) and _in_class(
+            name, q, vb.pattern_properties
+        ):
             return name
     return None
+
+
+def _in_class(name: str, pattern: str | None, patterns: Iterable[str]) -> bool:
+    """True when ECMA-262 proves `name` in the class: matching `pattern`, or, for the class
+    of other names (`pattern` None), matching none of `patterns`."""
+    if pattern is not None:
+        return search(pattern, name) is True
+    return all(search(r, name) is False for r in patterns)
 
 
 def _disjoint_prefixes(p: str, q: str) -> bool:

@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import importlib
 from typing import Any
 
-from .regexes import compile_pattern
+from .regexes import CONSTANTS as _CONSTANTS
+from .regexes import parse, search
 
-# Python's own regex parser: private and untyped, but the only faithful reader of its syntax.
-_PARSER: Any = importlib.import_module("re._parser")
-_CONSTANTS: Any = importlib.import_module("re._constants")
 _MAX_GROWTH = 10_000
+# A sample longer than this is not built (`a{1000000000}` would take gigabytes).
+_MAX_SAMPLE = 100_000
 
 FORMAT_SAMPLES = {
     "date-time": "2024-01-31T12:00:00Z",
@@ -46,27 +45,33 @@ OTHER_FORMAT_SAMPLES = {
 }
 # Strings that break most formats and patterns; tried in order when one is needed.
 PLAIN_STRINGS = ("", "a", "0", "A", "-", " ", "a b", "aaaaaaaa", "~!@", "é")
+# Strings tried for a regex Python cannot read (`\p{L}`, `\cX`): letters beyond ASCII first,
+# since Unicode property classes are the usual reason.
+ECMA_ONLY_PROBES = ("é", "Ж", "ß", "a", "A", "0", "-", " ")
 
 
 def sample_pattern(pattern: str, variant: int = 0, grow: int = 0) -> str | None:
     """A string that `pattern` matches (search semantics), or None when none can be built.
 
     `grow` asks repetitions to add about that many characters, to reach a minimum length.
+    The string is built from Python's reading of the pattern and kept only when the ECMA-262
+    engine matches it.
     """
-    compiled = compile_pattern(pattern)
-    if compiled is None:
+    tree = parse(pattern)
+    if tree is None:
         return None
     try:
-        text = _emit(_PARSER.parse(pattern), variant, [grow])
-    except (ValueError, IndexError, TypeError, RecursionError):
+        text = _emit(tree, variant, [grow])
+    except (ValueError, IndexError, TypeError, RecursionError, OverflowError):
         return None
-    return text if compiled.search(text) else None
+    return text if search(pattern, text) is True else None
 
 
 def pattern_min_length(pattern: str) -> int:
-    """Every string `pattern` matches is at least this long."""
+    """Every string `pattern` matches is at least this long (0 when unknown)."""
+    tree = _ecma_tree(pattern)
     try:
-        return int(_PARSER.parse(pattern).getwidth()[0])
+        return 0 if tree is None else int(tree.getwidth()[0])
     except (ValueError, TypeError, RecursionError, OverflowError):
         return 0
 
@@ -74,13 +79,16 @@ def pattern_min_length(pattern: str) -> int:
 def pattern_max_length(pattern: str) -> int | None:
     """The longest string `pattern` matches when anchored at both ends, else None.
 
-    Python's `$` also matches before a final newline, so it allows one more character.
+    Read by Python, where `$` also matches before a final newline: one more character is
+    allowed than ECMA-262 would, which keeps the bound safe.
     """
     c = _CONSTANTS
+    tree = _ecma_tree(pattern)
     try:
-        tree = _PARSER.parse(pattern)
-        widest = int(tree.getwidth()[1])
+        widest = int(tree.getwidth()[1]) if tree is not None else -1
     except (ValueError, TypeError, RecursionError, OverflowError):
+        return None
+    if widest < 0:
         return None
     items = list(tree)
     starts = (c.AT, c.AT_BEGINNING), (c.AT, c.AT_BEGINNING_STRING)
@@ -96,15 +104,24 @@ def fit_length(pattern: str | None, low: int, high: int | None, variant: int = 0
     if pattern is None:
         return _pad(chr(ord("a") + variant % 26), low) if high is None or low <= high else None
     base = sample_pattern(pattern, variant)
-    compiled = compile_pattern(pattern)
-    if base is None or compiled is None:
+    if base is None or low > _MAX_SAMPLE:
         return None
     grown = sample_pattern(pattern, variant, low - len(base)) if len(base) < low else base
     options = [base, grown or base, base + "a" * (low - len(base)), "a" * (low - len(base)) + base]
     for text in options:
-        if low <= len(text) and (high is None or len(text) <= high) and compiled.search(text):
+        if (
+            low <= len(text)
+            and (high is None or len(text) <= high)
+            and search(pattern, text) is True
+        ):
             return text
     return None
+
+
+def _ecma_tree(pattern: str) -> Any:
+    """Python's parse tree of a pattern that ECMA-262 also reads, else None: a syntax only
+    one of them knows may mean different strings to each (`a{,3}`)."""
+    return parse(pattern) if search(pattern, "") is not None else None
 
 
 def _pad(char: str, length: int) -> str:
@@ -135,6 +152,8 @@ def _emit_node(op: Any, arg: Any, variant: int, budget: list[int]) -> str:
             extra = min(high - count, -(-budget[0] // len(unit)), _MAX_GROWTH)
             budget[0] -= extra * len(unit)
             count += extra
+        if len(unit) * count > _MAX_SAMPLE:
+            raise ValueError("sample too long")
         return str(unit * count)
     if op is c.SUBPATTERN:
         return _emit(arg[-1], variant, budget)
@@ -174,10 +193,8 @@ def _in_ranges(char: str, items: Any) -> bool:
     for op, arg in items:
         if op is c.RANGE and arg[0] <= ord(char) <= arg[1]:
             return True
-        if op is c.CATEGORY and compile_pattern(_CATEGORY_CLASS.get(str(arg), "$^")) is not None:
-            compiled = compile_pattern(_CATEGORY_CLASS.get(str(arg), "$^"))
-            if compiled is not None and compiled.fullmatch(char):
-                return True
+        if op is c.CATEGORY and search(f"^{_CATEGORY_CLASS.get(str(arg), '[]')}$", char):
+            return True
     return False
 
 

@@ -13,6 +13,7 @@ from .instance import build_instance
 from .numbers import beyond, extreme, grid_for, is_empty, small_range, to_json
 from .regexes import is_universal
 from .samples import (
+    ECMA_ONLY_PROBES,
     FORMAT_SAMPLES,
     PLAIN_STRINGS,
     fit_length,
@@ -181,6 +182,8 @@ def _patterns(a: Conj, b: Conj, ctx: Ctx, low: int, high: int | None) -> list[Fi
                 ]
             if not ours:
                 texts += [t.ljust(low, "a") for t in PLAIN_STRINGS]
+            elif not any(texts):  # a regex only ECMA-262 reads: probe it
+                texts += [t.ljust(low, t[0]) for t in ECMA_ONLY_PROBES]
             return [t for t in texts if t is not None]
 
         code = "pattern-other" if ours else "pattern-new"
