@@ -36,7 +36,7 @@ os.environ["REGISTRY_CONTRACT_BACKOFF"] = "0"  # a simulated outage must not sle
 import jsonschema_rs
 
 from registry_contract.config import RegistryConfig
-from registry_contract.lockfile import load_lock
+from registry_contract.lock.reader import load_lock
 from registry_contract.registry import build_registry_client
 from registry_contract.registry.base import known_from_lock
 from registry_contract.registry.cache import EtagCache

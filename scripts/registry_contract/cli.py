@@ -154,7 +154,7 @@ def run() -> NoReturn:
 def _print_traceback() -> None:
     import traceback
 
-    from .lockfile import public_urls
+    from .lock.reader import public_urls
 
     print(printable(public_urls(redact(traceback.format_exc()))), file=sys.stderr)
 
@@ -166,6 +166,6 @@ def _print_error(message: str) -> None:
 def _said(message: str) -> str:
     """An error as printed: secrets redacted (and the credentials of URLs), then one line,
     then cut (a message may quote a value of megabytes from a config file or a registry)."""
-    from .lockfile import public_urls
+    from .lock.reader import public_urls
 
     return excerpt(one_line(public_urls(redact(message))), ERROR_LIMIT)

@@ -11,8 +11,8 @@ from .model import BREAKING_CHANGE, SCHEMA_CHANGE, CompatCheck, Finding, GateRes
 if TYPE_CHECKING:
     from .compat import Change, CompatResult
     from .config import Config, Exemption, SchemaConfig
-    from .lockfile import Lock
-    from .validation import SchemaValidator
+    from .lock.reader import Lock
+    from .validation.validators import SchemaValidator
 
 
 def compare_documents(
@@ -101,7 +101,7 @@ def _exemption_for(
 
 
 def _lock_file(config: Config, name: str, track: str) -> str:
-    from .paths import display_path
+    from .lock.paths import display_path
 
     return display_path(config, config.lock_dir / name / f"{track}.json")
 
@@ -155,7 +155,7 @@ def _check_fixture_evidence(
     result: GateResult,
 ) -> None:
     """Valid fixtures of one track must pass the other where the level promises it."""
-    from .paths import display_path
+    from .lock.paths import display_path
 
     level = schema.compatibility
     directions = []
@@ -203,7 +203,7 @@ def _label(lock: Lock, name: str, track: str) -> str:
 
 def check_against(config: Config, lock: Lock, ref: str, result: GateResult) -> None:
     """Compare the lock at a git ref (the PR's base) with the working tree's lock."""
-    from .gitref import read_lock_at
+    from .lock.gitref import read_lock_at
 
     base = read_lock_at(ref, config.lock_dir)
     if base is None:

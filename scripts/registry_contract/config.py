@@ -16,7 +16,7 @@ from .errors import ConfigError
 from .fixtures import MAX_FIXTURE_BYTES
 
 if TYPE_CHECKING:
-    from .fastpath import FastPath
+    from .validation.fastpath import FastPath
 
 CONFIG_NAME = "registry-contract.yml"
 CONFIG_LIMIT = 4 * 2**20  # bytes; a config with thousands of schemas is a few hundred KiB
@@ -159,7 +159,7 @@ def config_schema() -> dict[str, Any]:
 @cache
 def config_fast_path() -> FastPath:
     """The config schema's jsonschema-rs fast path (see fastpath.py)."""
-    from .fastpath import build_fast_path
+    from .validation.fastpath import build_fast_path
 
     schema = config_schema()
     return build_fast_path(schema, schema["$schema"], formats=True)

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from .errors import RegistryError
-from .lockfile import (
+from .lock.reader import (
     LOCK_FILE,
     Lock,
     LockEntry,

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
-from .paths import printable_name
+from .lock.paths import printable_name
 
 EXPECTATIONS = ("valid", "invalid")
 SUFFIXES = {".json": "json", ".yaml": "yaml", ".yml": "yaml", ".jsonl": "lines", ".ndjson": "lines"}

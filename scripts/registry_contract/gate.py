@@ -8,7 +8,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 from .fixtures import Fixture, load_fixtures, refused_outside, scan_fixtures
-from .lockfile import load_intact_lock, public_url
+from .lock.paths import display_path, printable_name
+from .lock.reader import load_intact_lock, public_url
 from .model import (
     DEPRECATED_TRACK,
     FALLBACK,
@@ -19,14 +20,13 @@ from .model import (
     GateResult,
     SchemaReport,
 )
-from .paths import display_path, printable_name
-from .validation import SchemaValidator, build_locked_refs, check_remote_refs
+from .validation.validators import SchemaValidator, build_locked_refs, check_remote_refs
 
 if TYPE_CHECKING:
     from .config import Config, SchemaConfig
     from .drift import DriftReport, Live
     from .errors import RegistryError
-    from .lockfile import Lock
+    from .lock.reader import Lock
 
 
 @dataclass(frozen=True)
@@ -107,7 +107,7 @@ def _degrade_to_lock(
     config: Config, options: GateOptions, result: GateResult, error: RecursionError
 ) -> tuple[Lock, dict[str, str]]:
     """The lock alone, and a warning, when the registry served what could not be compared."""
-    from .lockfile import LOCK_FILE
+    from .lock.reader import LOCK_FILE
 
     refusal = _too_deep(config)
     if options.require_registry or not (config.lock_dir / LOCK_FILE).is_file():

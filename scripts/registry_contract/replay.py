@@ -21,7 +21,7 @@ from .fixtures import MAX_FIXTURE_BYTES, parse_json
 from .text import excerpt, one_line
 
 if TYPE_CHECKING:
-    from .validation import Issue, SchemaValidator
+    from .validation.validators import Issue, SchemaValidator
 
 UNPARSEABLE = "unparseable"
 TOO_DEEP = "recursion-limit"

@@ -12,11 +12,11 @@ from typing import Any
 
 import pytest
 import yaml
+from registry_contract.validation.metaschema import find_schema_error
 
 from registry_contract.cli import main
 from registry_contract.errors import LockError
-from registry_contract.metaschema import find_schema_error
-from registry_contract.validation import LockedRefs, SchemaValidator, check_remote_refs
+from registry_contract.validation.validators import LockedRefs, SchemaValidator, check_remote_refs
 from support.schema_suite import (
     DIALECT_BY_FOLDER,
     NEEDS_SUITE,

@@ -3,10 +3,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from registry_contract.doctor.checks import GATE_WORKFLOW
 
 from registry_contract.cli import main
 from registry_contract.config import find_config, load_config
-from registry_contract.doctor import GATE_WORKFLOW
 from registry_contract.yamlio import load_yaml
 
 GATE = GATE_WORKFLOW

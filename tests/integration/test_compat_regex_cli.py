@@ -10,7 +10,7 @@ import pytest
 import yaml
 from test_regex_cli import cli  # the CLI in a subprocess, with a hang guard
 
-from registry_contract.validation import SchemaValidator
+from registry_contract.validation.validators import SchemaValidator
 
 # Python's re takes minutes to fail each of these on a 35-character string.
 STAR = "^(a+)+$"

@@ -10,9 +10,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from registry_contract.doctor.checks import GATE_WORKFLOW
 
 from registry_contract.cli import main
-from registry_contract.doctor import GATE_WORKFLOW
 
 ROOT = Path(__file__).resolve().parents[2]
 FEEDBACK = "telemetry.FeedbackEvent"

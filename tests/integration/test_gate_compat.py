@@ -10,9 +10,9 @@ import pytest
 import yaml
 
 from registry_contract.cli import main
-from registry_contract.lockfile import load_lock, render_lock
-from registry_contract.lockwrite import write_lock
-from registry_contract.validation import SchemaValidator
+from registry_contract.lock.reader import load_lock, render_lock
+from registry_contract.lock.writer import write_lock
+from registry_contract.validation.validators import SchemaValidator
 
 FEEDBACK = "telemetry.FeedbackEvent"
 

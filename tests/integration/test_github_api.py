@@ -6,8 +6,8 @@ import socket
 from collections.abc import Iterator
 
 import pytest
+from registry_contract.github.api import GitHubClient, GitHubError, GitHubPermissionError
 
-from registry_contract.github_api import GitHubClient, GitHubError, GitHubPermissionError
 from support.fake_github import FakeGitHub
 
 TOKEN = "ghs_fakeTokenForTests0123456789"

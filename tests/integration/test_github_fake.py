@@ -12,8 +12,7 @@ from pathlib import Path
 
 import pytest
 import requests
-
-from registry_contract.github_api import GitHubClient
+from registry_contract.github.api import GitHubClient
 
 SCRIPT = Path(__file__).resolve().parents[1] / "support" / "fake_github.py"
 TOKEN = "ghs_scriptModeToken0123456789"

@@ -188,7 +188,7 @@ def test_a_github_answer_that_is_not_what_github_sends_is_an_error_not_a_crash(
 def test_a_github_answer_that_trickles_is_cut_off_at_the_deadline(
     example: Path, cli: Cli, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from registry_contract import github_api
+    from registry_contract.github import api as github_api
 
     monkeypatch.setattr(github_api, "ANSWER_DEADLINE", 1.0)
     with trickling_server() as url:

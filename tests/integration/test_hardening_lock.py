@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from registry_contract.lockfile import read_lock_files, render_lock
+from registry_contract.lock.reader import read_lock_files, render_lock
 from support.fake_registry import FakeRegistry
 from support.trickling_server import trickling_server
 
@@ -126,7 +126,7 @@ def test_a_lock_run_never_removes_the_staging_tree_of_a_live_run(
 WRITER = """
 import json, sys, time
 from pathlib import Path
-from registry_contract.lockwrite import write_lock
+from registry_contract.lock.writer import write_lock
 
 lock_dir = Path(sys.argv[1])
 versions = [
@@ -442,7 +442,7 @@ def test_lock_refuses_a_remote_ref_with_the_message_the_gate_gives(
     locked: tuple[FakeRegistry, Path], cli: Cli
 ) -> None:
     from registry_contract.errors import LockError
-    from registry_contract.validation import check_remote_refs
+    from registry_contract.validation.validators import check_remote_refs
 
     registry, root = locked
     v2 = registry.folder / "shop.Order" / "v2.json"

@@ -15,8 +15,8 @@ from typing import Any
 
 import pytest
 
-from registry_contract.lockfile import load_lock, render_lock
-from registry_contract.lockwrite import write_lock
+from registry_contract.lock.reader import load_lock, render_lock
+from registry_contract.lock.writer import write_lock
 
 Cli = Callable[..., tuple[int, str, str]]
 FEEDBACK = "telemetry.FeedbackEvent"

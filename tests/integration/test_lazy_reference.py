@@ -103,8 +103,8 @@ def test_a_config_mistake_is_explained_by_the_reference(valid_project: Path) -> 
 def test_a_schema_breaking_its_metaschema_is_explained_by_the_reference(
     valid_project: Path,
 ) -> None:
-    from registry_contract.lockfile import load_lock, render_lock
-    from registry_contract.lockwrite import write_lock
+    from registry_contract.lock.reader import load_lock, render_lock
+    from registry_contract.lock.writer import write_lock
 
     lock = load_lock(valid_project / "schemas-lock")
     broken = {**lock.schema(FEEDBACK, "v2"), "minProperties": -1}

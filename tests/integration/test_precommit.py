@@ -246,7 +246,7 @@ def test_validate_hook_fails_on_a_broken_fixture_and_skips_unrelated_changes(
 
 def _edit_locked_schema(repo: Path, name: str, track: str, change: dict[str, object]) -> None:
     """Change a locked schema and re-digest it, as `registry-contract lock` would."""
-    from registry_contract.lockfile import canonical_json, sha256_hex
+    from registry_contract.lock.reader import canonical_json, sha256_hex
 
     path = repo / "schemas-lock" / name / f"{track}.json"
     document = json.loads(path.read_text())

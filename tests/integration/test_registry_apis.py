@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from registry_contract.lockfile import read_lock_files
+from registry_contract.lock.reader import read_lock_files
 from support.fake_registry import FakeRegistry
 
 Cli = Callable[..., tuple[int, str, str]]

@@ -14,7 +14,7 @@ from registry_contract.config import load_config
 from registry_contract.fixtures import discover_fixture_files, load_fixtures
 from registry_contract.gate import build_validators, load_verified_lock
 from registry_contract.runtime import SchemaManager
-from registry_contract.validation import SchemaValidator
+from registry_contract.validation.validators import SchemaValidator
 
 ROOT = Path(__file__).resolve().parents[2]
 CONFIG = load_config(ROOT / "registry-contract.yml", environ={})

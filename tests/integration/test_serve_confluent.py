@@ -15,7 +15,7 @@ import yaml
 from confluent_kafka.schema_registry import Schema, SchemaRegistryClient
 from confluent_kafka.schema_registry.error import SchemaRegistryError
 
-from registry_contract.lockfile import load_intact_lock, read_lock_files
+from registry_contract.lock.reader import load_intact_lock, read_lock_files
 from registry_contract.registry import serve as serve_module
 from registry_contract.registry.serve import LockServer
 from registry_contract.registry.serve_confluent import build_confluent_api

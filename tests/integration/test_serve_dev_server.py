@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 import requests
 
-from registry_contract.lockfile import read_lock_files
+from registry_contract.lock.reader import read_lock_files
 from support.dev_server import DevServer, lock_content
 
 Cli = Callable[..., tuple[int, str, str]]

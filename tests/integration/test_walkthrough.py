@@ -10,7 +10,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from registry_contract.doctor import GATE_WORKFLOW
+from registry_contract.doctor.checks import GATE_WORKFLOW
 
 ROOT = Path(__file__).resolve().parents[2]
 MARKER = "<!-- walkthrough -->"

@@ -14,7 +14,7 @@ import pytest
 import redis
 import redis.asyncio as aredis
 
-from registry_contract.lockfile import load_lock, render_lock
+from registry_contract.lock.reader import load_lock, render_lock
 from registry_contract.runtime import Mode, SchemaManager
 from registry_contract.runtime.redis_streams import GuardedEntry, StreamGuard
 

@@ -11,7 +11,7 @@ import sys
 from collections.abc import Mapping
 from pathlib import Path
 
-from registry_contract.lockfile import read_lock_files
+from registry_contract.lock.reader import read_lock_files
 
 
 class DevServer:

@@ -12,7 +12,7 @@ import pytest
 from registry_contract.compat import Change, CompatResult, check_compatibility
 from registry_contract.compat.documents import Document, nullable_as_type
 from registry_contract.compat.witness import shows
-from registry_contract.validation import SchemaValidator
+from registry_contract.validation.validators import SchemaValidator
 
 CORPUS = Path(__file__).resolve().parents[1] / "data" / "compat"
 

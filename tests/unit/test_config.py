@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from registry_contract.config import config_fast_path, config_schema, find_config, load_config
 from registry_contract.errors import ConfigError, ExitCode
-from registry_contract.fastpath import is_plain_json
+from registry_contract.validation.fastpath import is_plain_json
 from registry_contract.yamlio import load_yaml
 
 ROOT = Path(__file__).resolve().parents[2]

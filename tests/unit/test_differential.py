@@ -22,10 +22,14 @@ from hypothesis_jsonschema import from_schema
 
 from registry_contract.config import load_config
 from registry_contract.errors import LockError
-from registry_contract.fastpath import is_plain_json
 from registry_contract.fixtures import SUFFIXES, load_fixtures
-from registry_contract.lockfile import load_lock
-from registry_contract.validation import SchemaValidator, build_ref_registry, check_remote_refs
+from registry_contract.lock.reader import load_lock
+from registry_contract.validation.fastpath import is_plain_json
+from registry_contract.validation.validators import (
+    SchemaValidator,
+    build_ref_registry,
+    check_remote_refs,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 CORPUS = sorted((ROOT / "tests" / "data" / "compat").glob("*.json"))

@@ -1,8 +1,7 @@
 from __future__ import annotations
 
 import pytest
-
-from registry_contract.ecmaregex import search
+from registry_contract.validation.ecmaregex import search
 
 
 @pytest.mark.parametrize(

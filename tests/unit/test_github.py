@@ -7,10 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-
-from registry_contract.commands._github import comment_wanted
-from registry_contract.errors import UsageError
-from registry_contract.github import (
+from registry_contract.github.actions import (
     ActionsEnv,
     append_summary,
     format_outputs,
@@ -20,6 +17,9 @@ from registry_contract.github import (
     workspace_relative,
     write_outputs,
 )
+
+from registry_contract.commands._github import comment_wanted
+from registry_contract.errors import UsageError
 from support import sample_results
 
 

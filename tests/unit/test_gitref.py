@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from registry_contract.errors import UsageError
-from registry_contract.gitref import read_lock_at
+from registry_contract.lock.gitref import read_lock_at
 
 SCHEMA = {"$schema": "https://json-schema.org/draft/2020-12/schema", "type": "object"}
 

@@ -3,11 +3,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
-from registry_contract.config import Config, load_config
-from registry_contract.doctor import GATE_WORKFLOW
-from registry_contract.errors import ConfigError, UsageError
-from registry_contract.init import (
+from registry_contract.adopt.init import (
     EXAMPLE_SCHEMA,
     FIXTURES_ROOT,
     PLACEHOLDER_MARK,
@@ -17,6 +13,10 @@ from registry_contract.init import (
     render_config,
     write_files,
 )
+from registry_contract.doctor.checks import GATE_WORKFLOW
+
+from registry_contract.config import Config, load_config
+from registry_contract.errors import ConfigError, UsageError
 from registry_contract.yamlio import load_yaml
 
 

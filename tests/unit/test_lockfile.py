@@ -12,9 +12,10 @@ from pathlib import Path
 
 import pytest
 
-from registry_contract import lockfile, lockwrite
 from registry_contract.errors import LockError
-from registry_contract.lockfile import (
+from registry_contract.lock import reader as lockfile
+from registry_contract.lock import writer as lockwrite
+from registry_contract.lock.reader import (
     canonical_json,
     load_lock,
     public_url,
@@ -23,7 +24,7 @@ from registry_contract.lockfile import (
     render_lock,
     verify_lock,
 )
-from registry_contract.lockwrite import write_lock
+from registry_contract.lock.writer import write_lock
 
 SCHEMA = {"$schema": "https://json-schema.org/draft/2020-12/schema", "type": "object"}
 REGISTRY = {"api": "core", "url": "https://user:secret@registry.example.com/api"}
@@ -121,8 +122,8 @@ def test_interrupted_write_keeps_the_old_lock_byte_for_byte(
 KILLED_WRITER = """
 import sys
 from pathlib import Path
-from registry_contract.lockfile import render_lock
-from registry_contract.lockwrite import write_lock
+from registry_contract.lock.reader import render_lock
+from registry_contract.lock.writer import write_lock
 big = {"type": "object", "description": "x" * 200000}
 version = 2
 while True:

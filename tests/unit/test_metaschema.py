@@ -6,8 +6,7 @@ from typing import Any
 
 import jsonschema
 import pytest
-
-from registry_contract.metaschema import (
+from registry_contract.validation.metaschema import (
     DRAFT_BY_DIALECT,
     draft_of_dialect,
     find_schema_error,

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from registry_contract.paths import _relative_to, resolve_path
+from registry_contract.lock.paths import _relative_to, resolve_path
 
 
 def reference_relative_to(root: Path, path: Path) -> str:

@@ -1,9 +1,9 @@
 from __future__ import annotations
 
 from referencing import Registry
+from registry_contract.validation.payload_diff import keyword_value, render_issues
 
-from registry_contract.payload_diff import keyword_value, render_issues
-from registry_contract.validation import SchemaValidator
+from registry_contract.validation.validators import SchemaValidator
 
 DRAFT7 = "http://json-schema.org/draft-07/schema#"
 # A draft 7 anchor ("$id": "#ratio"), read as the `default-dialect` says (draft 7 by default).

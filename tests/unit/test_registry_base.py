@@ -6,8 +6,8 @@ from typing import Any
 import pytest
 
 from registry_contract.errors import RegistryError
-from registry_contract.lockfile import load_lock, render_lock
-from registry_contract.lockwrite import write_lock
+from registry_contract.lock.reader import load_lock, render_lock
+from registry_contract.lock.writer import write_lock
 from registry_contract.registry.base import (
     FetchStats,
     check_schema_document,

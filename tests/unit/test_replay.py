@@ -14,7 +14,7 @@ from registry_contract.replay import (
     render_replay_text,
     replay_samples,
 )
-from registry_contract.validation import SchemaValidator
+from registry_contract.validation.validators import SchemaValidator
 
 SCHEMA = {
     "type": "object",

@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 from registry_contract.runtime.compiled import CompiledSchema
-from registry_contract.validation import SchemaValidator
+from registry_contract.validation.validators import SchemaValidator
 from support.runtime_world import FEEDBACK, ROOT, event, schema_document
 
 LOCK = ROOT / "schemas-lock"

@@ -3,9 +3,9 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from registry_contract.validation.schemarefs import is_bundled, scan_refs
 
 from registry_contract.dialect import dialect_uri
-from registry_contract.schemarefs import is_bundled, scan_refs
 
 BASE = "https://s.example.com/root.json"
 

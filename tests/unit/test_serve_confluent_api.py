@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from registry_contract.lockfile import load_intact_lock
+from registry_contract.lock.reader import load_intact_lock
 from registry_contract.registry import serve_confluent, serve_register
 from registry_contract.registry.serve_confluent import ConfluentApi, build_confluent_api
 from registry_contract.registry.serve_reply import CONFLUENT_TYPE

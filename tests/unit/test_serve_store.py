@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from registry_contract.errors import ConfigError
-from registry_contract.lockfile import load_intact_lock
+from registry_contract.lock.reader import load_intact_lock
 from registry_contract.registry import serve_store
 from registry_contract.registry.serve_store import (
     ID_SPACE,

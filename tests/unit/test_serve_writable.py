@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from registry_contract.errors import UsageError
-from registry_contract.lockfile import load_intact_lock
+from registry_contract.lock.reader import load_intact_lock
 from registry_contract.registry.serve_register import Registrar
 from registry_contract.registry.serve_store import SubjectStore, store_from_lock
 from registry_contract.registry.serve_verdict import Policy

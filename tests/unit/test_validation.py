@@ -5,11 +5,11 @@ from typing import Any
 
 import pytest
 
-from registry_contract import metaschema
 from registry_contract.errors import LockError
-from registry_contract.lockfile import load_lock, render_lock
-from registry_contract.lockwrite import write_lock
-from registry_contract.validation import (
+from registry_contract.lock.reader import load_lock, render_lock
+from registry_contract.lock.writer import write_lock
+from registry_contract.validation import metaschema
+from registry_contract.validation.validators import (
     LockedRefs,
     SchemaValidator,
     build_locked_refs,

@@ -6,10 +6,10 @@ from typing import Any
 
 import pytest
 
-from registry_contract.fastpath import is_plain_json
-from registry_contract.lockfile import load_lock, render_lock
-from registry_contract.lockwrite import write_lock
-from registry_contract.validation import SchemaValidator, build_ref_registry
+from registry_contract.lock.reader import load_lock, render_lock
+from registry_contract.lock.writer import write_lock
+from registry_contract.validation.fastpath import is_plain_json
+from registry_contract.validation.validators import SchemaValidator, build_ref_registry
 
 ROOT = Path(__file__).resolve().parents[2]
 DRAFT7 = "http://json-schema.org/draft-07/schema#"

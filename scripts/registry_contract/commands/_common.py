@@ -15,7 +15,7 @@ from ..text import emit
 
 if TYPE_CHECKING:
     from ..config import Config
-    from ..github import ActionsEnv
+    from ..github.actions import ActionsEnv
     from ..model import GateResult
     from ..report.locations import Locations
 
@@ -53,7 +53,7 @@ def emit_result(result: GateResult, args: argparse.Namespace, config: Config | N
     In GitHub Actions (GITHUB_ACTIONS=true) this also writes $GITHUB_OUTPUT, appends the step
     summary, prints the annotations and, with --comment, upserts the pull request comment.
     """
-    from ..github import ActionsEnv
+    from ..github.actions import ActionsEnv
     from ..report.json import render_json
     from ..report.text import render_text
     from ._github import publish_result
@@ -100,7 +100,7 @@ def write_reports(
 def locations_for(config: Config | None, args: argparse.Namespace, env: ActionsEnv) -> Locations:
     """Where the config's files are from the repository root, for annotations and SARIF."""
     from ..config import CONFIG_NAME
-    from ..github import workspace_relative
+    from ..github.actions import workspace_relative
     from ..report.locations import Locations
 
     if config is None:

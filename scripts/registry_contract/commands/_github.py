@@ -8,7 +8,7 @@ from collections.abc import Mapping
 from typing import IO, TYPE_CHECKING, Any
 
 from ..errors import ContractError, UsageError
-from ..github import (
+from ..github.actions import (
     ActionsEnv,
     append_summary,
     is_fork_pull_request,
@@ -75,7 +75,7 @@ def publish_result(
         if number is not None:
             print(one_line(post_comment(result, policy, key, env, number)), file=sys.stderr)
     except ContractError as e:
-        from ..github_api import GitHubPermissionError
+        from ..github.api import GitHubPermissionError
 
         if isinstance(e, GitHubPermissionError):
             say(
@@ -128,7 +128,7 @@ def post_comment(
     `head_sha` (from a workflow_run event) must be the pull request's head: the report came
     from another job, so a forged number must not move the comment to someone else's PR.
     """
-    from ..github_api import GitHubClient
+    from ..github.api import GitHubClient
 
     if not env.token:
         raise UsageError(

@@ -24,7 +24,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     import os
 
-    from ..github import ActionsEnv, load_event, workflow_run_head_sha
+    from ..github.actions import ActionsEnv, load_event, workflow_run_head_sha
     from ..text import one_line
     from ._common import read_report
     from ._github import comment_target, post_comment

@@ -6,7 +6,7 @@ import argparse
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from ..doctor import DoctorReport
+    from ..doctor.checks import DoctorReport
 
 HELP = "check the prerequisites: config, registry, token, schemas, lock, fixtures, workflow"
 MARK_BY_STATUS = {"ok": "✅", "warn": "⚠️ ", "fail": "❌", "skip": "⏭️ "}
@@ -20,7 +20,7 @@ def run(args: argparse.Namespace) -> int:
     import json
     from pathlib import Path
 
-    from ..doctor import run_doctor
+    from ..doctor.checks import run_doctor
     from ..text import emit
 
     report = run_doctor(getattr(args, "config", None), Path.cwd())

@@ -10,8 +10,8 @@ from ._common import load_config_from
 
 if TYPE_CHECKING:
     from ..drift import DriftReport
-    from ..github import ActionsEnv
-    from ..github_api import GitHubClient
+    from ..github.actions import ActionsEnv
+    from ..github.api import GitHubClient
 
 HELP = (
     "compare schemas-lock/ with the registry; open or update one issue on drift, close it when "
@@ -36,7 +36,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     from ..errors import RegistryError
     from ..gate import compare_live, load_verified_lock
-    from ..github import ActionsEnv
+    from ..github.actions import ActionsEnv
     from ..text import one_line
 
     env = ActionsEnv.from_environ(os.environ)
@@ -97,7 +97,7 @@ def outage(message: str) -> str:
 
 def _client(env: ActionsEnv) -> GitHubClient:
     from ..errors import UsageError
-    from ..github_api import GitHubClient
+    from ..github.api import GitHubClient
 
     if not env.token:
         raise UsageError(
@@ -108,7 +108,7 @@ def _client(env: ActionsEnv) -> GitHubClient:
 
 
 def _publish(env: ActionsEnv, outputs: dict[str, str], summary: str) -> None:
-    from ..github import append_summary, write_outputs
+    from ..github.actions import append_summary, write_outputs
 
     if env.output_path:
         write_outputs(env.output_path, outputs)

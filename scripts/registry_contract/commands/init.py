@@ -25,8 +25,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     from pathlib import Path
 
+    from ..adopt.init import EXAMPLE_SCHEMA, InitOptions, plan_files, write_files
     from ..errors import UsageError
-    from ..init import EXAMPLE_SCHEMA, InitOptions, plan_files, write_files
 
     if getattr(args, "config", None):
         raise UsageError(

@@ -16,8 +16,8 @@ from ._common import load_config_from
 if TYPE_CHECKING:
     from ..config import Config
     from ..drift import DriftEntry
-    from ..lockfile import Lock
-    from ..lockwrite import StagedLock
+    from ..lock.reader import Lock
+    from ..lock.writer import StagedLock
     from ..registry import FetchedSchema
 
 HELP = "fetch every configured schema and track from the registry into schemas-lock/"
@@ -37,7 +37,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..lockwrite import exclusive_writer
+    from ..lock.writer import exclusive_writer
 
     config = load_config_from(args)
     if args.check:
@@ -48,8 +48,8 @@ def run(args: argparse.Namespace) -> int:
 
 def _refresh(config: Config, args: argparse.Namespace) -> int:
     from ..drift import diff_lock
-    from ..lockfile import read_lock_files, render_lock
-    from ..lockwrite import StagedLock, write_lock
+    from ..lock.reader import read_lock_files, render_lock
+    from ..lock.writer import StagedLock, write_lock
     from ..registry import build_client
     from ..registry.fetch import fetch_tracks, require_some_track
 
@@ -95,7 +95,7 @@ def _refresh(config: Config, args: argparse.Namespace) -> int:
 def _refuse_remote_refs(config: Config, documents: Documents) -> None:
     """Refuse, before writing, a schema whose `$ref` leaves the lock, as the gate would."""
     from ..errors import RegistryError
-    from ..validation import check_remote_refs, locked_refs_of
+    from ..validation.validators import check_remote_refs, locked_refs_of
 
     # What the gate's build_locked_refs will find in the lock being written.
     known = set(locked_refs_of(d for tracks in documents.values() for _, d in tracks.values()))
@@ -117,7 +117,7 @@ def _stager(staged: StagedLock | None) -> Callable[[FetchedSchema], None] | None
     """Write each changed document into the next lock tree as soon as it arrives."""
     if staged is None:
         return None
-    from ..lockfile import lock_file_name
+    from ..lock.reader import lock_file_name
 
     def stage(fetched: FetchedSchema) -> None:
         if not fetched.not_modified:  # a 304's document is the locked file itself
@@ -128,7 +128,7 @@ def _stager(staged: StagedLock | None) -> Callable[[FetchedSchema], None] | None
 
 def _rendered(live: dict[tuple[str, str], FetchedSchema | None]) -> dict[str, bytes]:
     """The lock files the fetched documents become, already worked out while fetching."""
-    from ..lockfile import lock_file_name
+    from ..lock.reader import lock_file_name
 
     return {lock_file_name(*pair): f.canonical for pair, f in live.items() if f is not None}
 
@@ -158,7 +158,7 @@ def _select_pairs(
 
 def _load_old_lock(config: Config, partial: bool) -> Lock | None:
     """The current lock: needed intact to keep entries, otherwise only compared with."""
-    from ..lockfile import LOCK_FILE, load_lock, verify_lock
+    from ..lock.reader import LOCK_FILE, load_lock, verify_lock
 
     if not (config.lock_dir / LOCK_FILE).is_file():
         return None

@@ -21,8 +21,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from ..errors import UsageError
-    from ..github import ActionsEnv, write_outputs
-    from ..github_api import GitHubClient
+    from ..github.actions import ActionsEnv, write_outputs
+    from ..github.api import GitHubClient
     from ..text import one_line
     from ._common import read_limited
 

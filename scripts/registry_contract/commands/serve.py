@@ -61,7 +61,7 @@ def _stop(signum: int, frame: FrameType | None) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from ..errors import UsageError
-    from ..lockfile import load_intact_lock
+    from ..lock.reader import load_intact_lock
     from ..redact import check_credential
     from ..registry.auth import is_loopback
     from ..registry.serve import LockServer, LockSnapshot

@@ -14,7 +14,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     import os
 
-    from ..github import ActionsEnv, append_summary, load_event
+    from ..github.actions import ActionsEnv, append_summary, load_event
     from ..redact import redact
     from ..report.markdown import render_markdown
     from ..text import emit

@@ -18,8 +18,8 @@ from ._common import (
 
 if TYPE_CHECKING:
     from ..config import Config
-    from ..lockfile import Lock
-    from ..validation import SchemaValidator
+    from ..lock.reader import Lock
+    from ..validation.validators import SchemaValidator
 
 HELP = "validate the fixture payloads, or --samples FILE.jsonl[.gz], against the locked schemas"
 
@@ -112,7 +112,7 @@ def pick_schema(config: Config, lock: Lock, asked: str) -> tuple[str, str]:
 
 def build_validator(config: Config, lock: Lock, name: str, track: str) -> SchemaValidator:
     """One validator, resolving `$ref` among the locked schemas only, as the gate does."""
-    from ..validation import SchemaValidator, build_locked_refs, check_remote_refs
+    from ..validation.validators import SchemaValidator, build_locked_refs, check_remote_refs
 
     registry = build_locked_refs(lock)
     document = lock.schema(name, track)

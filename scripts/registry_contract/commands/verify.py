@@ -18,7 +18,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     from pathlib import Path
 
-    from ..lockfile import load_intact_lock
+    from ..lock.reader import load_intact_lock
     from ..text import emit_line
 
     lock_dir = Path(args.lock_dir) if args.lock_dir else load_config_from(args).lock_dir

@@ -9,10 +9,10 @@ from functools import cache
 from typing import Any
 from urllib.parse import quote, unquote, urldefrag, urljoin, urlsplit
 
-from .. import ecmaregex
 from ..dialect import DEFAULT_DIALECT_NAME, DIALECT_BY_NAME, dialect_of
-from ..ecmaregex import UNDECIDED_KINDS
-from ..validation import REF_STEPS
+from ..validation import ecmaregex
+from ..validation.ecmaregex import UNDECIDED_KINDS
+from ..validation.validators import REF_STEPS
 from .enums import KeySets
 from .model import CompatError
 

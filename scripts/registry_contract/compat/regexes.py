@@ -6,7 +6,7 @@ import importlib
 from functools import cache
 from typing import Any
 
-from .. import ecmaregex
+from ..validation import ecmaregex
 
 # Python's own regex parser: private and untyped, but the only reader of a regex's shape at
 # hand. It only reads (it never matches, so it cannot backtrack); whatever it concludes about

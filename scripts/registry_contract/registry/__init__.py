@@ -10,12 +10,12 @@ from urllib.parse import unquote, urlsplit
 
 from ..dialect import DEFAULT_DIALECT_NAME
 from ..errors import ConfigError
-from ..lockfile import public_url
+from ..lock.reader import public_url
 from .base import FetchedSchema, FetchStats, KnownLookup, RegistryClient, known_from_lock
 
 if TYPE_CHECKING:
     from ..config import Config, RegistryConfig
-    from ..lockfile import Lock
+    from ..lock.reader import Lock
     from .cache import EtagCache
 
 __all__ = [

@@ -12,7 +12,7 @@ import requests
 from requests.auth import AuthBase, HTTPBasicAuth
 
 from ..errors import ConfigError
-from ..lockfile import public_url
+from ..lock.reader import public_url
 from ..redact import check_credential
 
 

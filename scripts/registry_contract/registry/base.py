@@ -12,10 +12,10 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from ..dialect import DEFAULT_DIALECT_NAME, dialect_of
 from ..errors import RegistryError
-from ..lockfile import MAX_SCHEMA_DEPTH, canonical_json, sha256_hex, too_deep
+from ..lock.reader import MAX_SCHEMA_DEPTH, canonical_json, sha256_hex, too_deep
 
 if TYPE_CHECKING:
-    from ..lockfile import Lock
+    from ..lock.reader import Lock
 
 
 @dataclass(frozen=True)
@@ -130,7 +130,7 @@ def check_schema_document(
 ) -> Any:
     """Refuse anything that is not a JSON Schema (an object, or from draft 6 on a boolean)
     valid against its metaschema: its own `$schema`, else the `default-dialect`'s."""
-    from ..metaschema import find_schema_error, is_known_dialect
+    from ..validation.metaschema import find_schema_error, is_known_dialect
 
     where = f"{url}: the schema of {name}@{track}"
     if not isinstance(document, (dict, bool)):

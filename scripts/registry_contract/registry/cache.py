@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from ..errors import RegistryError
-from ..lockfile import canonical_json, public_url
+from ..lock.reader import canonical_json, public_url
 from .base import FetchedSchema, KnownLookup
 from .http import Response, Transport
 

@@ -7,7 +7,7 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor, wait
 
 from ..errors import RegistryError
-from ..lockfile import public_url
+from ..lock.reader import public_url
 from .base import FetchedSchema, RegistryClient, warm_up_schema_checks
 
 Pair = tuple[str, str]

@@ -20,7 +20,7 @@ from urllib3.response import BaseHTTPResponse
 from urllib3.util.retry import Retry
 
 from ..errors import ConfigError, RegistryError
-from ..lockfile import public_url, public_urls
+from ..lock.reader import public_url, public_urls
 from .auth import Credentials
 from .base import FetchStats, refuse_deep_json
 from .deadline import CURRENT, DeadlinePassedError, Watch, Watchdog, WatchedAdapter

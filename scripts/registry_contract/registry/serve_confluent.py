@@ -21,7 +21,7 @@ from .serve_writable import WritableFolder
 
 if TYPE_CHECKING:
     from ..config import Config
-    from ..lockfile import Lock
+    from ..lock.reader import Lock
 
 MAX_SUBJECT_LEVELS = 10_000  # PUT /config/{subject} is kept in memory
 Query = dict[str, str]

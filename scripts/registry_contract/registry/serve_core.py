@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from ..lockfile import Lock, load_intact_lock
+from ..lock.reader import Lock, load_intact_lock
 from .serve_reply import Reply, json_bytes
 
 _ROUTE = re.compile(

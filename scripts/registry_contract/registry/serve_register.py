@@ -7,8 +7,8 @@ from typing import Any
 
 from ..compat import LEVELS
 from ..errors import UsageError
-from ..lockfile import MAX_SCHEMA_DEPTH, too_deep
-from ..metaschema import find_schema_error, is_known_dialect
+from ..lock.reader import MAX_SCHEMA_DEPTH, too_deep
+from ..validation.metaschema import find_schema_error, is_known_dialect
 from .serve_reply import ApiError, shown
 from .serve_store import StoredSchema, SubjectStore
 from .serve_verdict import Policy, Verdict, judge

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..errors import ConfigError
-from ..lockfile import Lock, canonical_json, sha256_hex
+from ..lock.reader import Lock, canonical_json, sha256_hex
 from .confluent import subject_name
 
 ID_SPACE = 2**31 - 1  # Java's int: the wire format's 4-byte id, read as signed by JVM clients

@@ -6,8 +6,8 @@ from collections.abc import Callable
 from typing import Any
 
 from ..dialect import DEFAULT_DIALECT_NAME
-from ..fastpath import is_plain_json
-from ..validation import Issue, LockedRefs, SchemaValidator
+from ..validation.fastpath import is_plain_json
+from ..validation.validators import Issue, LockedRefs, SchemaValidator
 
 Accepts = Callable[[Any, bool], bool]
 

@@ -8,7 +8,7 @@ import time
 from collections.abc import Callable, Iterator
 
 from ..errors import ContractError
-from ..validation import check_remote_refs
+from ..validation.validators import check_remote_refs
 from .cache import NEVER, Cached, Entry, Key, Missing, SchemaCache, Timing
 from .compiled import CompiledSchema
 from .logs import OnceLog, one_line

@@ -21,7 +21,7 @@ import orjson
 
 from ..dialect import DEFAULT_DIALECT_NAME
 from ..registry.base import KnownDocument, RegistryClient
-from ..validation import Issue
+from ..validation.validators import Issue
 from .cache import NEVER, Cached, Entry, Key, Missing, SchemaCache, Timing, default_random
 from .loader import Loader
 from .logs import FailureLog, OnceLog, one_line

@@ -8,9 +8,9 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import LockError
-from ..lockfile import Lock, load_lock
+from ..lock.reader import Lock, load_lock
 from ..registry.base import KnownDocument, KnownLookup, RegistryClient, known_from_lock
-from ..validation import LockedRefs, build_locked_refs
+from ..validation.validators import LockedRefs, build_locked_refs
 from .logs import OnceLog
 
 

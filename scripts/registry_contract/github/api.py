@@ -13,11 +13,11 @@ from urllib.parse import quote
 
 import requests
 
-from . import __version__
-from .errors import ContractError, ExitCode, UsageError
-from .lockfile import public_url
-from .redact import check_credential
-from .registry.deadline import CURRENT, DeadlinePassedError, Watch, Watchdog, WatchedAdapter
+from .. import __version__
+from ..errors import ContractError, ExitCode, UsageError
+from ..lock.reader import public_url
+from ..redact import check_credential
+from ..registry.deadline import CURRENT, DeadlinePassedError, Watch, Watchdog, WatchedAdapter
 
 MAX_PAGES = 100  # 10,000 items at 100 per page: a bound, not a limit anyone should reach
 ANSWER_LIMIT = 32 * 2**20  # bytes; a page of 100 comments of 65,536 characters fits

@@ -10,8 +10,8 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .errors import LockError
-from .lockfile import read_lock_files
+from ..errors import LockError
+from .reader import read_lock_files
 
 if TYPE_CHECKING:  # imported where they are used: loading this module stays cheap
     import ctypes

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from .dialect import DEFAULT_DIALECT_NAME, dialect_of
+from ..dialect import DEFAULT_DIALECT_NAME, dialect_of
 
 # jsonschema.validators.validator_for's table, keyed as its URIDict normalises a URI.
 DRAFT_BY_DIALECT = {

@@ -61,10 +61,10 @@ def _explicit(config: pytest.Config) -> bool:
 
 def _session(config: pytest.Config) -> ContractSession:
     """The run's session, opened once; raises the ContractError that stopped it."""
-    from .errors import ContractError
+    from ..errors import ContractError
 
     if _SESSION not in config.stash:
-        from .config import CONFIG_NAME
+        from ..config import CONFIG_NAME
         from .pytest_support import open_session
 
         here = config.invocation_params.dir
@@ -87,14 +87,14 @@ def _session(config: pytest.Config) -> ContractSession:
 
 def _message(problem: object) -> str:
     """One line for pytest's output, with any secret of the environment masked."""
-    from .redact import redact
+    from ..redact import redact
 
     return redact(f"registry-contract: {problem}")
 
 
 def _session_or_usage_error(config: pytest.Config) -> ContractSession:
     """Before collection: a problem stops the run, as a usage error, in one line."""
-    from .errors import ContractError
+    from ..errors import ContractError
 
     try:
         return _session(config)
@@ -104,7 +104,7 @@ def _session_or_usage_error(config: pytest.Config) -> ContractSession:
 
 def _session_or_fail(config: pytest.Config) -> ContractSession:
     """In a test (or collecting one module): a problem fails it, without a traceback."""
-    from .errors import ContractError
+    from ..errors import ContractError
 
     __tracebackhide__ = True
     try:
@@ -121,7 +121,7 @@ def pytest_report_header(config: pytest.Config) -> list[str] | None:
 
 def pytest_report_collectionfinish(config: pytest.Config, items: list[pytest.Item]) -> list[str]:
     """Without our options, the header waits until collection shows that a test uses us."""
-    from .errors import ContractError
+    from ..errors import ContractError
 
     if _explicit(config) or not any(_uses_plugin(item) for item in items):
         return []

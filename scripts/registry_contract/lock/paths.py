@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from .config import Config
+    from ..config import Config
 
 
 def display_path(config: Config, path: Path) -> str:

@@ -8,12 +8,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
-from . import ACTION_REF, ACTION_REPOSITORY
-from .errors import ContractError
+from .. import ACTION_REF, ACTION_REPOSITORY
+from ..errors import ContractError
 
 if TYPE_CHECKING:
-    from .config import Config
-    from .lockfile import Lock
+    from ..config import Config
+    from ..lock.reader import Lock
 
 Status = Literal["ok", "warn", "fail", "skip"]
 DOCTOR_VERSION = 1
@@ -68,8 +68,8 @@ def run_doctor(
     config_path: str | None, cwd: Path, environ: Mapping[str, str] | None = None
 ) -> DoctorReport:
     """Run every check; a failed check is data, and later checks that need it are skipped."""
-    from .config import find_config, load_config
-    from .doctor_registry import check_registry
+    from ..config import find_config, load_config
+    from .registry import check_registry
 
     report = DoctorReport()
     checks = report.checks
@@ -106,8 +106,8 @@ def run_doctor(
 
 def check_lock(config: Config) -> tuple[Lock | None, Check]:
     """Present and intact (digests, files, metaschemas, every schema locked)."""
-    from .gate import load_verified_lock
-    from .lockfile import LOCK_FILE
+    from ..gate import load_verified_lock
+    from ..lock.reader import LOCK_FILE
 
     where = _shown(config.lock_dir, config.root)
     try:
@@ -139,8 +139,8 @@ def check_fixtures(config: Config, lock: Lock | None) -> list[Check]:
 
 
 def _fixtures_verdict(config: Config, name: str, tracks: list[str]) -> tuple[Status, str, str]:
-    from .fixtures import discover_fixture_files
-    from .init import PLACEHOLDER_MARK
+    from ..adopt.init import PLACEHOLDER_MARK
+    from ..fixtures import discover_fixture_files
 
     root = config.schemas[name].fixtures
     if root is None:
@@ -197,8 +197,8 @@ def _workflows_folder(start: Path) -> Path | None:
 
 def _uses(path: Path) -> list[str]:
     """Every `uses:` of a workflow file: reusable-workflow jobs and steps."""
-    from .config import CONFIG_LIMIT
-    from .yamlio import load_yaml
+    from ..config import CONFIG_LIMIT
+    from ..yamlio import load_yaml
 
     try:
         with path.open("rb") as handle:

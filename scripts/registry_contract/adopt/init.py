@@ -6,8 +6,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from string import Template
 
-from .config import CONFIG_NAME
-from .errors import UsageError
+from ..config import CONFIG_NAME
+from ..errors import UsageError
 
 FIXTURES_ROOT = "tests/contracts/fixtures/payloads"
 WORKFLOW_PATH = ".github/workflows/contract-gate.yml"
@@ -27,14 +27,16 @@ class InitOptions:
 def _template(name: str) -> str:
     from importlib import resources
 
-    return resources.files(__package__).joinpath(f"data/templates/{name}").read_text("utf-8")
+    return (
+        resources.files("registry_contract").joinpath(f"data/templates/{name}").read_text("utf-8")
+    )
 
 
 def _scalar(value: str) -> str:
     """The value as a YAML scalar: plain when it reads back as the same string, else quoted."""
     import json
 
-    from .yamlio import load_yaml
+    from ..yamlio import load_yaml
 
     try:
         plain = load_yaml(value) == value and "#" not in value
@@ -61,7 +63,7 @@ def render_config(options: InitOptions) -> str:
 def plan_files(options: InitOptions) -> dict[str, str]:
     """Every file init writes, by path relative to the target folder, with its content."""
     if options.url:  # the config is committed: no credentials in it, and none printed
-        from .registry import check_registry_url
+        from ..registry import check_registry_url
 
         check_registry_url(options.url, f"--url for {CONFIG_NAME}")
     config_text = render_config(options)
@@ -76,8 +78,8 @@ def plan_files(options: InitOptions) -> dict[str, str]:
 
 def _check_config(text: str) -> None:
     """Refuse to write a config that would not load (a bad schema name, say)."""
-    from .config import validate_config_data
-    from .yamlio import load_yaml
+    from ..config import validate_config_data
+    from ..yamlio import load_yaml
 
     validate_config_data(load_yaml(text), Path(CONFIG_NAME))
 

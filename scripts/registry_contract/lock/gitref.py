@@ -7,8 +7,8 @@ import subprocess
 from pathlib import Path
 from typing import Any
 
-from .errors import UsageError
-from .lockfile import LOCK_FILE, LockEntry, check_entry, is_lock_name, lock_file_name
+from ..errors import UsageError
+from .reader import LOCK_FILE, LockEntry, check_entry, is_lock_name, lock_file_name
 
 
 def _git(cwd: Path, *args: str) -> subprocess.CompletedProcess[bytes]:

@@ -5,12 +5,12 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING, Any
 
-from .dialect import DEFAULT_DIALECT_NAME, DIALECT_BY_NAME, dialect_of
+from ..dialect import DEFAULT_DIALECT_NAME, DIALECT_BY_NAME, dialect_of
 
 if TYPE_CHECKING:
     import referencing
 
-    from .validation import Issue
+    from .validators import Issue
 
 MAX_ISSUES = 10
 MAX_VALUE = 120

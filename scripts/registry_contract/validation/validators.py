@@ -8,8 +8,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urldefrag
 
-from .dialect import DEFAULT_DIALECT_NAME, dialect_of, dialect_uri
-from .errors import LockError
+from ..dialect import DEFAULT_DIALECT_NAME, dialect_of, dialect_uri
+from ..errors import LockError
 from .fastpath import build_fast_path
 from .metaschema import draft_of_dialect, is_known_dialect
 from .schemarefs import is_bundled, scan_refs
@@ -17,7 +17,7 @@ from .schemarefs import is_bundled, scan_refs
 if TYPE_CHECKING:
     import referencing
 
-    from .lockfile import Lock
+    from ..lock.reader import Lock
 
 # The steps of an evaluation path that jump to another schema, not keywords of the payload's.
 REF_STEPS = frozenset({"$ref", "$dynamicRef", "$recursiveRef"})

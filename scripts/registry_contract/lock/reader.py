@@ -11,8 +11,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .dialect import DEFAULT_DIALECT_NAME
-from .errors import LockError
+from ..dialect import DEFAULT_DIALECT_NAME
+from ..errors import LockError
 
 LOCK_FILE = "lock.json"
 LOCK_VERSION = 1
@@ -141,7 +141,7 @@ def check_entry(entry: LockEntry) -> None:
 def verify_lock(lock: Lock, default_dialect: str = DEFAULT_DIALECT_NAME) -> list[str]:
     """Return every integrity problem: digests, missing or unlisted files, invalid schemas
     (a schema without `$schema` is read in `default_dialect`)."""
-    from .metaschema import find_schema_error
+    from ..validation.metaschema import find_schema_error
 
     problems = foreign_links(lock.dir)
     listed = {LOCK_FILE}

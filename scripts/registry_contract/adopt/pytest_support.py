@@ -7,14 +7,14 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .errors import UsageError
+from ..errors import UsageError
 
 if TYPE_CHECKING:
     import referencing
 
-    from .config import Config
-    from .lockfile import Lock
-    from .validation import SchemaValidator
+    from ..config import Config
+    from ..lock.reader import Lock
+    from ..validation.validators import SchemaValidator
 
 ALL_TRACKS = "all"
 
@@ -64,7 +64,7 @@ class ContractSession:
     """Everything the plugin needs for one pytest run, loaded once on first use."""
 
     def __init__(self, config: Config, lock: Lock, *, source: str, track: str | None) -> None:
-        from .gate import build_validators
+        from ..gate import build_validators
 
         self.config = config
         self.lock = lock
@@ -126,13 +126,13 @@ class ContractSession:
 
     @cached_property
     def refs(self) -> referencing.Registry[Any]:
-        from .validation import build_ref_registry
+        from ..validation.validators import build_ref_registry
 
         return build_ref_registry(self.lock, self.config.default_dialect)
 
     def failure(self, name: str, track: str, payload: Any, expected: str) -> str | None:
         """Why the payload does not meet the expectation ("valid"/"invalid"), None if it does."""
-        from .payload_diff import render_issues
+        from ..validation.payload_diff import render_issues
 
         validator = self.validators[(name, track)]
         label = f"{name}@{track} (version {self.version(name, track)}, from {self.source})"
@@ -158,8 +158,8 @@ class ContractSession:
 
     def cases(self, name: str, track: str) -> list[ContractCase]:
         """The fixture payloads that apply to one schema on one track, in a stable order."""
-        from .fixtures import discover_fixture_files, load_fixtures
-        from .paths import display_path
+        from ..fixtures import discover_fixture_files, load_fixtures
+        from ..lock.paths import display_path
 
         root = self.config.schemas[name].fixtures
         if root is None:
@@ -221,7 +221,7 @@ def open_session(
     *, config_path: str | None, rootdir: Path, track: str | None, live: bool
 ) -> ContractSession:
     """Load the config and the verified lock (or the live registry); raises ContractError."""
-    from .config import find_config, load_config
+    from ..config import find_config, load_config
 
     config = load_config(find_config(config_path, cwd=rootdir))
     if track is not None and track != ALL_TRACKS:
@@ -234,7 +234,7 @@ def open_session(
     if live:
         lock, source = _live_lock(config)
     else:
-        from .gate import load_verified_lock
+        from ..gate import load_verified_lock
 
         lock, source = load_verified_lock(config), f"the lock {_shown(config.lock_dir)}"
     return ContractSession(config, lock, source=source, track=track)
@@ -253,10 +253,10 @@ def _shown(path: Path) -> str:
 
 def _live_lock(config: Config) -> tuple[Lock, str]:
     """Fetch every configured track now; the result stands in for the lock."""
-    from .drift import configured_pairs, live_lock
-    from .lockfile import public_url
-    from .registry import build_client
-    from .registry.fetch import fetch_tracks
+    from ..drift import configured_pairs, live_lock
+    from ..lock.reader import public_url
+    from ..registry import build_client
+    from ..registry.fetch import fetch_tracks
 
     client = build_client(config)
     try:

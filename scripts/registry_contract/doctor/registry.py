@@ -6,14 +6,14 @@ import os
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
-from .doctor import Check
-from .errors import ContractError
-from .lockfile import public_url
+from ..errors import ContractError
+from ..lock.reader import public_url
+from .checks import Check
 
 if TYPE_CHECKING:
-    from .config import Config
-    from .lockfile import Lock
-    from .registry import FetchedSchema
+    from ..config import Config
+    from ..lock.reader import Lock
+    from ..registry import FetchedSchema
 
 Live = dict[tuple[str, str], "FetchedSchema | None"]
 # The transport's wording for 401/403 (registry/http.py): reachable, but the credentials failed.
@@ -33,7 +33,7 @@ def check_registry(
         return [missing, *_skipped(config, "no registry URL")], _fresh_skip(
             config, "no registry URL"
         )
-    from .registry import check_registry_url
+    from ..registry import check_registry_url
 
     try:
         check_registry_url(url, config.path)
@@ -64,10 +64,10 @@ def _credentials(config: Config, env: Mapping[str, str]) -> str | None:
 
 def _fetch(config: Config, env: Mapping[str, str]) -> tuple[Live | None, Check, Check]:
     """Fetch every configured track once: (documents or None, reachability, token)."""
-    from .drift import configured_pairs
-    from .registry import build_client
-    from .registry.fetch import fetch_tracks
-    from .registry.static import FolderClient
+    from ..drift import configured_pairs
+    from ..registry import build_client
+    from ..registry.fetch import fetch_tracks
+    from ..registry.static import FolderClient
 
     credentials = _credentials(config, env)
     try:
@@ -172,7 +172,7 @@ def check_schema_tracks(config: Config, live: Live) -> list[Check]:
 
 def check_fresh(config: Config, lock: Lock | None, live: Live) -> Check:
     """The lock holds what the registry serves now."""
-    from .drift import UNCHANGED, diff_lock
+    from ..drift import UNCHANGED, diff_lock
 
     subject = "lock fresh"
     if lock is None:

@@ -1,0 +1,1 @@
+"""Adoption: `init` scaffolding and the pytest plugin with its support."""

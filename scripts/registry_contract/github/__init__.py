@@ -1,0 +1,1 @@
+"""GitHub: the Actions environment (outputs, summary, annotations) and the REST client."""

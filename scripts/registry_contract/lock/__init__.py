@@ -1,0 +1,1 @@
+"""The lock: reading and verifying schemas-lock/, writing it atomically, git refs, paths."""
