@@ -6,42 +6,22 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any
 
 from .. import ACTION_REF, ACTION_REPOSITORY
 from ..errors import ContractError
+from .model import Check, Status
 
 if TYPE_CHECKING:
     from ..config import Config
     from ..lock.reader import Lock
 
-Status = Literal["ok", "warn", "fail", "skip"]
 DOCTOR_VERSION = 1
 GATE_USES = re.compile(
     r"(^|/)registry-contract-action(/\.github/workflows/contract-gate\.ya?ml)?@"
     r"|^\./\.github/workflows/contract-gate\.ya?ml$"
 )
 GATE_WORKFLOW = f"{ACTION_REPOSITORY}/.github/workflows/contract-gate.yml@{ACTION_REF}"
-
-
-@dataclass(frozen=True)
-class Check:
-    """One line of the checklist: what was checked, how it went and the one-line fix."""
-
-    id: str
-    status: Status
-    subject: str
-    message: str
-    fix: str | None = None
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "id": self.id,
-            "status": self.status,
-            "subject": self.subject,
-            "message": self.message,
-            "fix": self.fix,
-        }
 
 
 @dataclass

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 from ..errors import ContractError
 from ..lock.reader import public_url
-from .checks import Check
+from .model import Check
 
 if TYPE_CHECKING:
     from ..config import Config
