@@ -158,7 +158,7 @@ def config_schema() -> dict[str, Any]:
 
 @cache
 def config_fast_path() -> FastPath:
-    """The config schema's jsonschema-rs fast path (see fastpath.py)."""
+    """The config schema's jsonschema-rs fast path (see validation/fastpath.py)."""
     from .validation.fastpath import build_fast_path
 
     schema = config_schema()

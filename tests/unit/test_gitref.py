@@ -1,4 +1,4 @@
-"""gitref.py: the lock at a git ref, read from a real repository, refusing hostile entries."""
+"""lock/gitref.py: the lock at a git ref, read from a real repository, refusing hostile entries."""
 
 from __future__ import annotations
 

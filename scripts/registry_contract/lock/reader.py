@@ -1,4 +1,4 @@
-"""Read, verify and render the lockfile directory `schemas-lock/` (lockwrite.py writes it)."""
+"""Read, verify and render the lockfile directory `schemas-lock/` (lock/writer.py writes it)."""
 
 from __future__ import annotations
 
