@@ -252,9 +252,11 @@ def test_schemas_without_schema_keyword_are_read_as_draft_07_by_default() -> Non
 
 
 def test_default_dialect_is_an_option() -> None:
-    # 2020-12 has no `dependencies` keyword: both schemas accept every object.
-    result = check_compatibility(DEPENDENCIES_OLD, DEPENDENCIES_NEW, default_dialect="2020-12")
-    assert result.compatible and result.changes == []
+    # Beside `$ref`, draft 7 ignores `maxLength`; 2020-12 applies it, so dropping it widens.
+    old = {"definitions": {"s": {"type": "string"}}, "$ref": "#/definitions/s", "maxLength": 3}
+    assert check_compatibility(old, STRING, "FORWARD", default_dialect="draft7").compatible
+    widened = check_compatibility(old, STRING, "FORWARD", default_dialect="2020-12")
+    assert [c.rule for c in widened.changes if c.breaking] == ["max-length-removed"]
     with pytest.raises(CompatError, match="unknown default_dialect 'draft3'"):
         check_compatibility(STRING, STRING, default_dialect="draft3")
 

@@ -110,8 +110,6 @@ def _sized(a: Conj, size: int | None) -> Any:
 
 def _dependencies(a: Conj, b: Conj, ctx: Ctx, limits: ObjectLimits) -> list[Finding]:
     run = ctx.run
-    keyword = "dependentRequired" if run.sup.draft >= 2019 else "dependencies"
-    schema_keyword = "dependentSchemas" if run.sup.draft >= 2019 else "dependencies"
     findings: list[Finding] = []
     for v in b.views:
         for name, needed in v.dependent_required.items():
@@ -128,7 +126,7 @@ def _dependencies(a: Conj, b: Conj, ctx: Ctx, limits: ObjectLimits) -> list[Find
                     f"{ctx.sup_label} requires {other!r} whenever {name!r} is present;"
                     f" {ctx.sub_label} does not"
                 )
-                where = f"{v.at(keyword)}/{name}/{i}"
+                where = f"{v.at(v.dependent_keyword[name])}/{name}/{i}"
                 findings.append(
                     ctx.finding(
                         "dependent-required", a.pointer, where, message, _without(a, other, (name,))
@@ -171,7 +169,7 @@ def _dependencies(a: Conj, b: Conj, ctx: Ctx, limits: ObjectLimits) -> list[Find
                 ctx.finding(
                     code,
                     ours[0] if ours else a.pointer,
-                    f"{v.at(schema_keyword)}/{name}",
+                    schema,
                     message,
                     candidates,
                 )

@@ -74,6 +74,8 @@ class View:
     max_properties: int | None = None
     dependent_required: dict[str, tuple[str, ...]] = field(default_factory=dict)
     dependent_schemas: dict[str, str] = field(default_factory=dict)
+    # The keyword each dependent_required entry was read from (its pointer in findings).
+    dependent_keyword: dict[str, str] = field(default_factory=dict)
     all_of: tuple[str, ...] = ()
     any_of: tuple[str, ...] = ()
     one_of: tuple[str, ...] = ()
@@ -258,18 +260,24 @@ def _read_objects(view: View, node: dict[str, Any], draft: int) -> None:
         view.required = tuple(dict.fromkeys(n for n in node["required"] if isinstance(n, str)))
     view.min_properties = _count(node.get("minProperties"))
     view.max_properties = _count(node.get("maxProperties"))
-    sources = (
-        [("dependentRequired", "dependentSchemas")] if draft >= 2019 else [("dependencies",) * 2]
-    )
+    # jsonschema-rs, which decides validation (docs/validation.md), applies draft 7's
+    # `dependencies` in 2019-09 and 2020-12 too, as the suite's optional tests expect.
+    sources = [("dependentRequired", "dependentSchemas")] if draft >= 2019 else []
+    sources.append(("dependencies", "dependencies"))
     for req_key, schema_key in sources:
         required = node.get(req_key)
         for name, value in (required if isinstance(required, dict) else {}).items():
             if isinstance(value, list):
-                view.dependent_required[name] = tuple(v for v in value if isinstance(v, str))
+                names = tuple(v for v in value if isinstance(v, str))
+                before = view.dependent_required.get(name, ())  # both keywords apply
+                view.dependent_required[name] = tuple(dict.fromkeys(before + names))
+                view.dependent_keyword.setdefault(name, req_key)
         schemas = node.get(schema_key)
         for name, value in (schemas if isinstance(schemas, dict) else {}).items():
             if isinstance(value, dict | bool):
-                view.dependent_schemas[name] = child(p, schema_key, name)
+                # Both keywords naming one property in one node: only the first is compared
+                # (docs/compatibility-rules.md, "Dialects").
+                view.dependent_schemas.setdefault(name, child(p, schema_key, name))
 
 
 def _read_combinators(view: View, node: dict[str, Any], draft: int) -> None:
