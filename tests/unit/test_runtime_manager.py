@@ -141,6 +141,22 @@ def test_the_hot_path_never_suspends_nor_calls_labels(
     assert calls == []
 
 
+def test_validate_cached_answers_only_what_the_cache_alone_can(schemas: SchemaManager) -> None:
+    assert schemas.validate_cached(FEEDBACK, event()) is None  # cold: nothing loaded yet
+    schemas.validate(FEEDBACK, event())  # load the schema
+    outcome = schemas.validate_cached(FEEDBACK, event())
+    assert outcome is not None and outcome.is_valid and outcome.track == "v2"
+    assert schemas.validate_cached(FEEDBACK, event(queue_size=-1)) is None  # invalid: ask
+    before = schemas.metrics.value(
+        "schema_validations", schema=FEEDBACK, track="v2", mode="soft", result="valid"
+    )
+    schemas.validate_cached(FEEDBACK, event())
+    after = schemas.metrics.value(
+        "schema_validations", schema=FEEDBACK, track="v2", mode="soft", result="valid"
+    )
+    assert after == before + 1  # counted like any other validation
+
+
 def test_a_closed_manager_serves_what_it_has_and_says_why_it_cannot_fetch(tmp_path: Path) -> None:
     from registry_contract.runtime import SchemaUnavailableError
 

@@ -271,6 +271,14 @@ class SchemaManager:
             name, payload, prefer, fallback, False
         )
 
+    def validate_cached(
+        self, name: str, payload: Any, prefer: str = "v2"
+    ) -> ValidationOutcome | None:
+        """The outcome when the cache alone gives it (a fresh `prefer` entry and a valid
+        payload), else None: then call `validate_payload`. For consumer loops that would
+        otherwise create a coroutine per payload."""
+        return self._hot(name, payload, prefer, False)
+
     def validate_json(
         self, name: str, data: bytes | str, prefer: str = "v2", fallback: str | None = "v1"
     ) -> ValidationOutcome:

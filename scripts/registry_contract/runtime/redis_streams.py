@@ -40,6 +40,10 @@ class PayloadValidator(Protocol):
         self, name: str, payload: Any, prefer: str = ..., fallback: str | None = ...
     ) -> ValidationOutcome: ...
 
+    def validate_cached(
+        self, name: str, payload: Any, prefer: str = ...
+    ) -> ValidationOutcome | None: ...
+
     def mode_for(self, name: str) -> Mode: ...
 
 
@@ -294,7 +298,8 @@ class StreamGuard:
         handled_invalid = 0
         # Locals, not attributes, in the loop: it runs once per entry.
         name, prefer, fallback = self.schema, self.prefer, self.fallback
-        validate, handler, is_async = (
+        cached, validate, handler, is_async = (
+            self.manager.validate_cached,
             self.manager.validate_payload,
             self.handler,
             self._async_handler,
@@ -309,7 +314,9 @@ class StreamGuard:
                 try:
                     payload = entry_payload(fields.get(b"payload"))
                     if validating:
-                        outcome = await validate(name, payload, prefer, fallback)
+                        outcome = cached(name, payload, prefer) or await validate(
+                            name, payload, prefer, fallback
+                        )
                 except PayloadParseError:
                     payload = None
                     if enforcing:
