@@ -21,13 +21,9 @@ import redis
 import redis.asyncio as aredis
 
 from registry_contract.runtime import Mode, SchemaManager
+from registry_contract.runtime.breaker import CircuitBreaker, CircuitOpenError
 from registry_contract.runtime.dlq import DLQ_FIELDS
-from registry_contract.runtime.redis_streams import (
-    CircuitBreaker,
-    CircuitOpenError,
-    GuardedEntry,
-    StreamGuard,
-)
+from registry_contract.runtime.redis_streams import GuardedEntry, StreamGuard
 from support.bus import (
     FEEDBACK,
     MIXED,

@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 
+from registry_contract.runtime.breaker import CircuitBreaker
 from registry_contract.runtime.dlq import DLQ_FIELDS, DeadLetter, entry_payload, safe_url
 from registry_contract.runtime.model import (
     Mode,
@@ -16,7 +17,6 @@ from registry_contract.runtime.model import (
     ValidationIssue,
     ValidationOutcome,
 )
-from registry_contract.runtime.redis_streams import CircuitBreaker
 
 
 @pytest.mark.parametrize(

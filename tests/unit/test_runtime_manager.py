@@ -106,7 +106,7 @@ def test_mode_off_validates_and_fetches_nothing(tmp_path: Path) -> None:
     ],
 )
 def test_bytes_parse_exactly_as_json_does(text: bytes | str, expected: object) -> None:
-    from registry_contract.runtime.manager import parse_payload
+    from registry_contract.runtime.payload import parse_payload
 
     parsed = parse_payload(text)
     assert parsed == {"queue_size": expected} and type(parsed["queue_size"]) is type(expected)

@@ -12,8 +12,8 @@ from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 from ..errors import ContractError, ExitCode
-from .manager import parse_payload
 from .model import PayloadParseError, SchemaUnavailableError, ValidationIssue, ValidationOutcome
+from .payload import parse_payload
 
 # The documented fields of a dead-letter entry, in the order they are written (docs/runtime-bus.md).
 DLQ_FIELDS = (

@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import copy
-import json
 import logging
 import os
 import time
@@ -17,8 +16,6 @@ from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
-import orjson
-
 from ..dialect import DEFAULT_DIALECT_NAME
 from ..registry.base import KnownDocument, RegistryClient
 from ..validation.validators import Issue
@@ -28,14 +25,14 @@ from .logs import FailureLog, OnceLog, one_line
 from .metrics import RuntimeMetrics, SourceRow
 from .model import (
     Mode,
-    PayloadParseError,
     ResolvedSchema,
     SchemaUnavailableError,
     ValidationIssue,
     ValidationOutcome,
 )
+from .payload import parse_payload
 from .settings import check_settings, parse_mode, settings_from_config
-from .sources import Sources, as_known, open_lock
+from .sources import Sources, as_known, build_client, open_lock
 
 if TYPE_CHECKING:
     from prometheus_client import CollectorRegistry
@@ -47,17 +44,6 @@ REFRESH_WORKERS = 4
 MAX_KEYS = 1024
 _OFF = Mode.OFF  # a module global is found faster than the enum's attribute
 OFF_SOURCE = "off"  # the source of an `off` outcome when no schema was ever resolved
-
-
-def _refuse_constant(name: str) -> Any:
-    raise ValueError(f"{name} is not JSON")
-
-
-# One decoder, built once: json.loads with keyword arguments builds a new one per call.
-_DECODER = json.JSONDecoder(parse_constant=_refuse_constant)
-# Digits to "0", anything else to "x": a run of 19 zeros is an integer orjson would round.
-_DIGITS_TO_ZERO = bytes(48 if 48 <= b <= 57 else 120 for b in range(256))
-_LONG_RUN = b"0" * 19
 
 
 class SchemaManager:
@@ -119,7 +105,7 @@ class SchemaManager:
         lock = open_lock(self.settings.lock_dir, self._notes)
         self._own_client = client is None  # a client passed in is the caller's to close
         if client is None and registry is not None:
-            client = _build_client(
+            client = build_client(
                 registry, api, self._known, environ, self.settings.default_dialect
             )
         self._sources = Sources(client, lock)
@@ -566,31 +552,6 @@ class SchemaManager:
                 )
 
 
-def parse_payload(data: bytes | str) -> Any:
-    """A payload's JSON text, parsed; PayloadParseError names the reason in one line.
-
-    orjson parses about three times faster than json, and exactly as json does except that it
-    rounds integers of 19 digits or more to floats (those go to json) and refuses what json
-    takes (a lone surrogate: json then parses it). NaN and Infinity are refused by both.
-    """
-    if isinstance(data, bytes) and _LONG_RUN not in data.translate(_DIGITS_TO_ZERO):
-        try:
-            return orjson.loads(data)
-        except orjson.JSONDecodeError:
-            pass  # json parses what orjson refuses, or says why not
-    try:
-        text = data.decode() if isinstance(data, bytes | bytearray) else data
-        return _DECODER.decode(text)
-    except json.JSONDecodeError as e:
-        raise PayloadParseError(
-            f"payload is not JSON: {e.msg} at line {e.lineno} column {e.colno}"
-        ) from None
-    except UnicodeDecodeError as e:
-        raise PayloadParseError(f"payload is not UTF-8 (byte {e.start})") from None
-    except (ValueError, RecursionError) as e:
-        raise PayloadParseError(f"payload is not JSON: {one_line(e, 100)}") from None
-
-
 def _unavailable(name: str, states: Iterable[Cached | None]) -> SchemaUnavailableError:
     parts = []
     for state in states:
@@ -601,27 +562,4 @@ def _unavailable(name: str, states: Iterable[Cached | None]) -> SchemaUnavailabl
         f"schema {name}: no usable source ({'; '.join(parts) or 'nothing resolved'})",
         hint="check the schema name, the registry and runtime.lock-dir; this is not a verdict "
         "on the payload, do not dead-letter it",
-    )
-
-
-def _build_client(
-    registry: str | RegistryConfig,
-    api: str,
-    known: Callable[[str, str], KnownDocument | None],
-    environ: Mapping[str, str] | None,
-    default_dialect: str,
-) -> RegistryClient:
-    from ..config import RegistryConfig
-    from ..registry import build_registry_client
-    from ..registry.cache import EtagCache
-
-    config = registry if isinstance(registry, RegistryConfig) else RegistryConfig(api, registry)
-    return build_registry_client(
-        config,
-        root=Path.cwd(),
-        where="SchemaManager",
-        known=known,
-        etags=EtagCache(None),  # in memory: a service's replicas do not share a cache file
-        environ=environ,
-        default_dialect=default_dialect,
     )

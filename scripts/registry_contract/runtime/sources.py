@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..errors import LockError
 from ..lock.reader import Lock, load_lock
 from ..registry.base import KnownDocument, KnownLookup, RegistryClient, known_from_lock
 from ..validation.validators import LockedRefs, build_locked_refs
 from .logs import OnceLog
+
+if TYPE_CHECKING:
+    from ..config import RegistryConfig
 
 
 @dataclass(frozen=True)
@@ -89,3 +93,27 @@ def as_known(document: Document | None) -> KnownDocument | None:
     if document is None:
         return None
     return KnownDocument(document.version, document.document, document.digest)
+
+
+def build_client(
+    registry: str | RegistryConfig,
+    api: str,
+    known: Callable[[str, str], KnownDocument | None],
+    environ: Mapping[str, str] | None,
+    default_dialect: str,
+) -> RegistryClient:
+    """The manager's registry client: the CLI's, with ETags kept in memory."""
+    from ..config import RegistryConfig
+    from ..registry import build_registry_client
+    from ..registry.cache import EtagCache
+
+    config = registry if isinstance(registry, RegistryConfig) else RegistryConfig(api, registry)
+    return build_registry_client(
+        config,
+        root=Path.cwd(),
+        where="SchemaManager",
+        known=known,
+        etags=EtagCache(None),  # in memory: a service's replicas do not share a cache file
+        environ=environ,
+        default_dialect=default_dialect,
+    )
